@@ -1,0 +1,58 @@
+package engine
+
+// Mode selects how the network is trained.
+type Mode string
+
+const (
+	ModeChip     Mode = "chip"     // in the loop: forward on the chip, backward through the model
+	ModeSoftware Mode = "software" // ideal model only, float weights
+	ModeTransfer Mode = "transfer" // train in software, evaluate on the chip
+)
+
+// Hyper are the hyperparameters that may change while a run goes on.
+type Hyper struct {
+	LR            float64 // Adam learning rate
+	LRDecay       float64 // multiplicative decay per epoch (0.97 = 3 %)
+	Batch         int
+	SurrogateBeta float64 // SuperSpike steepness β (50)
+	ReadoutScale  float64 // factor on max-over-time output (10)
+	SpikeReg      float64 // ρ_b, spike-count regulariser
+	AmplitudeReg  float64 // ρ_a, readout amplitude penalty
+	WeightL2      float64 // hidden weight L2 (0.1)
+	Dropout       float64 // hidden dropout rate, 0..1
+}
+
+// Config is everything a run needs; it is written to the run directory.
+type Config struct {
+	Dataset     string // yinyang | mnist | fashion-mnist | shd
+	DataDir     string
+	Mode        Mode
+	Epochs      int
+	ChipSeed    uint64
+	NoiseSeed   uint64
+	Seed        uint64  // init, data order, dropout
+	Calibration string  // calibrated | uncalibrated
+	Decalibrate float64 // σ_d; 0 = none
+	RunDir      string  // where to write; "" = no run files
+	Hidden      int     // hidden neurons; 0 = dataset default
+	Hyper       Hyper
+}
+
+// Summary is the end-of-run report (the `train --json` line).
+type Summary struct {
+	Dataset               string  `json:"dataset"`
+	Mode                  Mode    `json:"mode"`
+	Epochs                int     `json:"epochs"`
+	TrainAccuracy         float64 `json:"train_accuracy"`
+	TestAccuracy          float64 `json:"test_accuracy"`
+	TestLoss              float64 `json:"test_loss"`
+	HiddenSpikesPerSample float64 `json:"hidden_spikes_per_sample"`
+	SamplesPerSecond      float64 `json:"samples_per_second"`
+	WallSeconds           float64 `json:"wall_seconds"`
+	ChipSeed              uint64  `json:"chip_seed"`
+	Seed                  uint64  `json:"seed"`
+	Calibration           string  `json:"calibration"`
+	Decalibrate           float64 `json:"decalibrate"`
+	Steps                 int     `json:"steps"`
+	RunDir                string  `json:"run_dir,omitempty"`
+}

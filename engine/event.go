@@ -1,0 +1,134 @@
+package engine
+
+import "time"
+
+// Event is a value copy the trainer emits for its consumers (the app, the
+// headless progress printer). Events share no memory with the trainer.
+type Event interface{ event() }
+
+// ProgressEvent reports the state after a training batch. Throttled: newest wins.
+type ProgressEvent struct {
+	Step            int // optimiser steps so far
+	Epoch           int // 0-based epoch in progress
+	Batch           int // batch within the epoch, 1-based
+	BatchesPerEpoch int
+	Epochs          int
+	Loss            float64 // training loss of the last batch
+	Accuracy        float64 // training accuracy of the last batch, 0..1
+	SamplesPerSec   float64
+	SpikesPerSample float64 // hidden spikes per sample in the last batch
+	LR              float64
+	Mode            Mode
+	ChipSeed        uint64
+	Calibration     string // "calibrated", "uncalibrated", "decalibrated σ=0.30"
+	Paused          bool
+	Elapsed         time.Duration
+	Weights         WeightStats
+}
+
+// WeightStats summarises the weights as they are written to the chip.
+type WeightStats struct {
+	HiddenMean, HiddenSD, HiddenSaturated float64 // saturated: fraction at ±63
+	OutputMean, OutputSD, OutputScale     float64
+}
+
+// EvalEvent reports an evaluation on the test split (and the training accuracy
+// of the epoch that just ended). Never dropped.
+type EvalEvent struct {
+	Step, Epoch     int
+	TrainAccuracy   float64
+	TestAccuracy    float64
+	TestLoss        float64
+	SpikesPerSample float64
+}
+
+// SampleEvent is the latest training sample as the chip saw it: input, hidden
+// and output spikes, and the CADC and true membrane of probed neurons.
+// Throttled: newest wins.
+type SampleEvent struct {
+	Step         int
+	Label        int
+	Prediction   int
+	Classes      []string
+	Window       float64 // µs the sample spans
+	Dt           float64 // µs between CADC frames
+	Inputs       int
+	Hidden       int
+	Outputs      int
+	InputSpikes  []SpikeAt // Index is the input channel
+	HiddenSpikes []SpikeAt // Index is the hidden neuron
+	// OutputTraces are the normalised (model-unit) output membranes, one per
+	// output neuron, one value per CADC frame.
+	OutputTraces [][]float64
+	Probes       []ProbeTrace
+}
+
+// SpikeAt is one spike: neuron or channel Index at Time µs.
+type SpikeAt struct {
+	Index int
+	Time  float64
+}
+
+// ProbeTrace is one hidden or output neuron's membrane: what the CADC read and
+// the true analog value beside it, both in CADC LSB.
+type ProbeTrace struct {
+	Layer     string // "hidden" or "output"
+	Index     int    // neuron within its layer
+	Neuron    int    // logical neuron on the chip
+	CADC      []float64
+	CADCDt    float64 // µs
+	True      []float64
+	TrueDt    float64   // µs
+	Spikes    []float64 // µs
+	Leak      float64   // CADC LSB (the circuit's calibrated/uncalibrated leak)
+	Threshold float64   // CADC LSB
+}
+
+// ChipEvent describes the chip after it was created, calibrated, decalibrated
+// or swapped. Never dropped.
+type ChipEvent struct {
+	ChipSeed    uint64
+	Calibration string
+	Params      []ParamMap // one per mismatched parameter
+	Failed      int        // circuits that failed calibration
+}
+
+// ParamMap holds one parameter over all 512 circuits in physical units, laid
+// out as on the die (index = hemisphere*256 + column).
+type ParamMap struct {
+	Name         string // "leak", "reset", "threshold", "tau_mem", "tau_syn", "refractory", "syn_gain", "cadc_offset"
+	Unit         string // "LSB", "µs", ""
+	Uncalibrated []float64
+	Calibrated   []float64 // nil until the chip was calibrated once
+	Current      []float64
+}
+
+// HyperEvent carries the hyperparameters in force. Never dropped.
+type HyperEvent struct {
+	Step  int
+	Hyper Hyper
+	Mode  Mode
+}
+
+// CommandEvent reports a command the trainer applied or refused, as written to
+// the run's log. Never dropped.
+type CommandEvent struct {
+	Step    int
+	Command Command
+	Applied bool
+	Err     string // why it was refused
+}
+
+// DoneEvent is the last event: the run ended (finished, stopped or failed).
+type DoneEvent struct {
+	Summary Summary
+	Err     error
+}
+
+func (ProgressEvent) event() {}
+func (EvalEvent) event()     {}
+func (SampleEvent) event()   {}
+func (ChipEvent) event()     {}
+func (HyperEvent) event()    {}
+func (CommandEvent) event()  {}
+func (DoneEvent) event()     {}
