@@ -34,6 +34,7 @@ type Config struct {
 	Calibration string  // calibrated | uncalibrated
 	Decalibrate float64 // σ_d; 0 = none
 	RunDir      string  // where to write; "" = no run files
+	Resume      string  // run directory to continue from its last checkpoint
 	Hidden      int     // hidden neurons; 0 = dataset default
 	Hyper       Hyper
 }

@@ -125,6 +125,15 @@ type DoneEvent struct {
 	Err     error
 }
 
+// HistoryEvent replays the training curve so far (decimated) to a consumer
+// that subscribed mid-run. Sent once, first, on Subscribe.
+type HistoryEvent struct {
+	Steps    []int
+	Loss     []float64
+	Accuracy []float64
+}
+
+func (HistoryEvent) event()  {}
 func (ProgressEvent) event() {}
 func (EvalEvent) event()     {}
 func (SampleEvent) event()   {}
