@@ -1,5 +1,7 @@
 package data
 
+import "errors"
+
 // Load opens split of the named dataset: yinyang (generated; dir ignored),
 // mnist, fashion-mnist or shd (files in dir; see NewMNIST and NewSHD for the
 // layouts searched). Yin-Yang has train, validation and test; the others
@@ -9,13 +11,23 @@ package data
 func Load(name, dir string, split Split) (Dataset, error) {
 	switch name {
 	case "yinyang":
-		return NewYinYang(split, YinYangOptions{})
-	case "mnist":
-		return NewMNIST(MNISTDigits, dir, split, MNISTOptions{})
-	case "fashion-mnist":
-		return NewMNIST(FashionMNIST, dir, split, MNISTOptions{})
+		d, err := NewYinYang(split, YinYangOptions{})
+		if err != nil {
+			return nil, err // not a typed nil in an interface
+		}
+		return d, nil
+	case "mnist", "fashion-mnist":
+		v := MNISTDigits
+		if name == "fashion-mnist" {
+			v = FashionMNIST
+		}
+		d, err := NewMNIST(v, dir, split, MNISTOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
 	case "shd":
-		return NewSHD(dir, split, SHDOptions{})
+		return nil, errors.New("shd: not built yet")
 	}
 	return nil, &UnknownDatasetError{Name: name}
 }

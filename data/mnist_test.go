@@ -1,0 +1,245 @@
+package data
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestLatencyTime(t *testing.T) {
+	if got, ok := LatencyTime(1, 8, 0.2); !ok || math.Abs(got-8*math.Log(1.25)) > 1e-15 {
+		t.Errorf("x=1: %g %v", got, ok)
+	}
+	if got, ok := LatencyTime(0.5, 8, 0.2); !ok || math.Abs(got-8*math.Log(0.5/0.3)) > 1e-15 {
+		t.Errorf("x=0.5: %g", got)
+	}
+	for _, x := range []float64{0.2, 0.1, 0, math.NaN()} {
+		if _, ok := LatencyTime(x, 8, 0.2); ok {
+			t.Errorf("x=%g fires", x)
+		}
+	}
+}
+
+// writeMNISTDir writes n synthetic 28×28 images and labels as IDX files.
+func writeMNISTDir(t *testing.T, dir string, gz bool, n int) ([]byte, []byte) {
+	t.Helper()
+	img := make([]byte, n*784)
+	lab := make([]byte, n)
+	for i := range n {
+		lab[i] = byte(i % 10)
+		for k := range 784 {
+			img[i*784+k] = byte((i*31 + k*7) % 256)
+		}
+	}
+	// Image 0: black with a white square in the centre.
+	clear(img[:784])
+	for r := 10; r < 18; r++ {
+		for q := 10; q < 18; q++ {
+			img[r*28+q] = 255
+		}
+	}
+	ib, lb := idxBytes([]int{n, 28, 28}, img), idxBytes([]int{n}, lab)
+	ext := ""
+	if gz {
+		ib, lb, ext = gzipBytes(ib), gzipBytes(lb), ".gz"
+	}
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "train-images-idx3-ubyte"+ext), ib, 0o644)
+	os.WriteFile(filepath.Join(dir, "train-labels-idx1-ubyte"+ext), lb, 0o644)
+	return img, lab
+}
+
+func TestMNISTSynthetic(t *testing.T) {
+	for _, gz := range []bool{false, true} {
+		root := t.TempDir()
+		_, lab := writeMNISTDir(t, filepath.Join(root, "mnist"), gz, 30)
+		d, err := NewMNIST(MNISTDigits, root, Train, MNISTOptions{CacheDir: "off"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Len() != 30 || d.Inputs() != 256 || d.Window() != 34 || len(d.Classes()) != 10 {
+			t.Fatalf("len %d inputs %d window %g", d.Len(), d.Inputs(), d.Window())
+		}
+		for i := range 30 {
+			if d.Label(i) != int(lab[i]) {
+				t.Fatalf("label %d", i)
+			}
+		}
+		// Image 0 after cropping is the white square at 8..15 of 24; its
+		// 16×16 version is white near the centre and black at the corners.
+		im := d.Image(0)
+		if im[0] != 0 || im[7*16+7] < 250 || im[8*16+8] < 250 {
+			t.Errorf("preprocessed square: corner %d centre %d %d", im[0], im[7*16+7], im[8*16+8])
+		}
+		// Encoding: one spike per pixel above ϑ_in at the shifted latency.
+		s := d.Sample(0)
+		shift := 8 * math.Log(1.25)
+		n := 0
+		for c, p := range im {
+			x := float64(p) / 255
+			if x <= 0.2 {
+				continue
+			}
+			n++
+			tt, _ := LatencyTime(x, 8, 0.2)
+			i := slices.IndexFunc(s.Spikes, func(sp Spike) bool { return sp.Channel == c })
+			if i < 0 || math.Abs(s.Spikes[i].Time-(tt-shift)) > 1e-12 {
+				t.Fatalf("pixel %d (%d): spike %v", c, p, i)
+			}
+		}
+		if n != len(s.Spikes) || n == 0 {
+			t.Errorf("%d spikes for %d bright pixels", len(s.Spikes), n)
+		}
+		for i := 1; i < len(s.Spikes); i++ {
+			if s.Spikes[i].Time < s.Spikes[i-1].Time {
+				t.Fatal("spikes not sorted by time")
+			}
+		}
+		// The test split is absent: the error names files and digests.
+		_, err = NewMNIST(MNISTDigits, root, Test, MNISTOptions{CacheDir: "off"})
+		var me *MissingFilesError
+		if !errors.As(err, &me) || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte.gz") || !strings.Contains(err.Error(), "9fb629c4189551a2d022fa330f9573f3") {
+			t.Errorf("missing test split: %v", err)
+		}
+	}
+}
+
+func TestMNISTValidationSplit(t *testing.T) {
+	_, err := Load("mnist", t.TempDir(), Validation)
+	var se *SplitError
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestMNISTAugment(t *testing.T) {
+	root := t.TempDir()
+	writeMNISTDir(t, root, true, 10)
+	d, err := NewMNIST(MNISTDigits, root, Train, MNISTOptions{CacheDir: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := d.Augment(3, rand.New(rand.NewPCG(1, 2)))
+	b := d.Augment(3, rand.New(rand.NewPCG(1, 2)))
+	if !slices.Equal(a.Spikes, b.Spikes) || a.Label != 3 {
+		t.Fatal("Augment not deterministic for equal rng state")
+	}
+	// With MaxRotation tiny the augmented sample equals the plain one
+	// up to 8-bit rounding of nothing: times within 1e-9.
+	d2, _ := NewMNIST(MNISTDigits, root, Train, MNISTOptions{CacheDir: "off", MaxRotation: 1e-12})
+	p, q := d2.Sample(5), d2.Augment(5, rand.New(rand.NewPCG(3, 4)))
+	if len(p.Spikes) != len(q.Spikes) {
+		t.Fatalf("%d vs %d spikes", len(p.Spikes), len(q.Spikes))
+	}
+	byChannel := func(a, b Spike) int { return a.Channel - b.Channel }
+	slices.SortFunc(p.Spikes, byChannel)
+	slices.SortFunc(q.Spikes, byChannel)
+	for i := range p.Spikes {
+		if p.Spikes[i].Channel != q.Spikes[i].Channel || math.Abs(p.Spikes[i].Time-q.Spikes[i].Time) > 1e-6 {
+			t.Fatalf("spike %d: %v vs %v", i, p.Spikes[i], q.Spikes[i])
+		}
+	}
+}
+
+func TestMNISTDiskCache(t *testing.T) {
+	root, cache := t.TempDir(), t.TempDir()
+	writeMNISTDir(t, root, true, 20)
+	d1, err := NewMNIST(MNISTDigits, root, Train, MNISTOptions{CacheDir: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "mnist16-*.bin"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v", files)
+	}
+	fromDisk := readMNISTCache(files[0])
+	if fromDisk == nil || !slices.Equal(fromDisk.pixels, d1.arr.pixels) || !slices.Equal(fromDisk.labels, d1.arr.labels) {
+		t.Fatal("cache file does not round-trip")
+	}
+	// A corrupted cache file is ignored, never trusted.
+	b, _ := os.ReadFile(files[0])
+	b[40] ^= 0xff
+	os.WriteFile(files[0], b, 0o644)
+	if readMNISTCache(files[0]) != nil {
+		t.Fatal("corrupt cache accepted")
+	}
+	os.WriteFile(files[0], b[:100], 0o644)
+	if readMNISTCache(files[0]) != nil {
+		t.Fatal("truncated cache accepted")
+	}
+}
+
+func TestMNISTCorruptFile(t *testing.T) {
+	root := t.TempDir()
+	writeMNISTDir(t, root, false, 5)
+	p := filepath.Join(root, "train-images-idx3-ubyte")
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, b[:len(b)-10], 0o644)
+	_, err := NewMNIST(MNISTDigits, root, Train, MNISTOptions{CacheDir: "off"})
+	var fe *FormatError
+	if !errors.As(err, &fe) || fe.File != p || !strings.Contains(err.Error(), "truncated") {
+		t.Fatalf("err = %v", err)
+	}
+	// Labels swapped for images: wrong type.
+	writeMNISTDir(t, root, false, 5)
+	lb, _ := os.ReadFile(filepath.Join(root, "train-labels-idx1-ubyte"))
+	os.WriteFile(p, lb, 0o644)
+	_, err = NewMNIST(MNISTDigits, root, Train, MNISTOptions{CacheDir: "off"})
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "wrong type") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestMNISTReal checks the shared MNIST files: published digests, payload
+// digests, label histograms and the mean pixel.
+func TestMNISTReal(t *testing.T) {
+	dir := sharedData(t, "mnist")
+	rawSHA := map[string]string{
+		"train-images-idx3-ubyte": mnistRawSHA256[0], "train-labels-idx1-ubyte": mnistRawSHA256[1],
+		"t10k-images-idx3-ubyte": mnistRawSHA256[2], "t10k-labels-idx1-ubyte": mnistRawSHA256[3],
+	}
+	for _, split := range []Split{Train, Test} {
+		for _, f := range mnistFiles[MNISTDigits][split] {
+			b, err := os.ReadFile(filepath.Join(dir, f.base+".gz"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h := sha256.Sum256(b); hex.EncodeToString(h[:]) != f.sha256 {
+				t.Errorf("%s: sha256 differs from the published one", f.base)
+			}
+			x, err := DecodeIDX(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			re := idxBytes(x.Dims, x.Data)
+			if h := sha256.Sum256(re); hex.EncodeToString(h[:]) != rawSHA[f.base] {
+				t.Errorf("%s: decoded payload digest differs", f.base)
+			}
+		}
+	}
+	want := map[Split][]int{
+		Train: {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949},
+		Test:  {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009},
+	}
+	for split, w := range want {
+		d, err := NewMNIST(MNISTDigits, filepath.Dir(dir), split, MNISTOptions{CacheDir: "off"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ClassCounts(d); !slices.Equal(got, w) {
+			t.Errorf("%s histogram %v, want %v", split, got, w)
+		}
+	}
+	// Fashion-MNIST pointed at MNIST's files refuses them.
+	_, err := NewMNIST(FashionMNIST, dir, Test, MNISTOptions{CacheDir: "off"})
+	if err == nil || !strings.Contains(err.Error(), "MNIST's digit files") {
+		t.Errorf("fashion on mnist files: %v", err)
+	}
+}
