@@ -2,15 +2,33 @@ package engine
 
 import (
 	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
 
 	"inloop/data"
+	"inloop/hw"
 )
-
-// CONTRACT STUB: the model engineer replaces the bodies (keep the API).
 
 // Learner owns one run's network, optimiser state, datasets and chip. It is
 // not safe for concurrent use: the Trainer's goroutine is its only user.
-type Learner struct{}
+type Learner struct {
+	cfg    Config
+	rec    recipe
+	layout Layout
+	train  data.Dataset
+	test   data.Dataset
+	net    *net
+	lr     float64 // learning rate in force (decayed per epoch)
+	epochs int     // epochs ended
+
+	chip     *chipState // nil until a chip or transfer mode needs one
+	masked   Weights    // scratch: weights with dropped neurons zeroed
+	keep     []bool     // scratch: dropout mask
+	stimuli  []hw.Stimulus
+	events   [][]hw.Event
+	evalSize int // samples per evaluation chunk
+}
 
 // BatchStats describe one optimiser step.
 type BatchStats struct {
@@ -30,51 +48,235 @@ type EvalStats struct {
 
 // NewLearner loads the datasets of cfg, builds and calibrates the chip,
 // places the network and initialises the weights from cfg.Seed.
-func NewLearner(cfg Config) (*Learner, error) { return nil, errors.New("not built yet") }
+func NewLearner(cfg Config) (*Learner, error) {
+	if err := validateConfig(cfg); err != nil {
+		return nil, err
+	}
+	r, _ := recipeFor(cfg.Dataset)
+	train, err := loadSplit(cfg, r, data.Train)
+	if err != nil {
+		return nil, err
+	}
+	test, err := loadSplit(cfg, r, data.Test)
+	if err != nil {
+		return nil, err
+	}
+	l, err := layoutFor(cfg, r, train)
+	if err != nil {
+		return nil, err
+	}
+	ln := &Learner{cfg: cfg, rec: r, layout: l, train: train, test: test, lr: cfg.Hyper.LR, evalSize: 500}
+	ln.net = newNet(l, float32(cfg.Hyper.SurrogateBeta))
+	initWeights(ln.net.w, l, r.initMean, rand.New(rand.NewPCG(cfg.Seed, 0x1417)))
+	clampHidden(ln.net.w, hiddenLimit)
+	ln.masked = newWeights(l)
+	ln.keep = make([]bool, l.Hidden)
+	if cfg.Mode != ModeSoftware {
+		if err := ln.ensureChip(); err != nil {
+			return nil, err
+		}
+	}
+	return ln, nil
+}
+
+// loadSplit opens one split of the dataset of cfg (Yin-Yang with the
+// recipe's encoding).
+func loadSplit(cfg Config, r recipe, split data.Split) (data.Dataset, error) {
+	if cfg.Dataset == "yinyang" {
+		return data.NewYinYang(split, data.YinYangOptions{Repeat: r.repeat})
+	}
+	return data.Load(cfg.Dataset, cfg.DataDir, split)
+}
 
 // Config returns the configuration in force (hyperparameters and mode
 // included, as changed since the start).
-func (l *Learner) Config() Config { return Config{} }
+func (l *Learner) Config() Config { return l.cfg }
+
+// Layout returns the network's shape and time grid.
+func (l *Learner) Layout() Layout { return l.layout }
 
 // Train is the training split; Test the evaluation split.
-func (l *Learner) Train() data.Dataset { return nil }
-func (l *Learner) Test() data.Dataset  { return nil }
+func (l *Learner) Train() data.Dataset { return l.train }
+func (l *Learner) Test() data.Dataset  { return l.test }
+
+// LR returns the learning rate in force after the epochs' decay.
+func (l *Learner) LR() float64 { return l.lr }
+
+// onChip reports whether training batches run on the chip.
+func (l *Learner) onChip() bool { return l.cfg.Mode == ModeChip }
 
 // Step runs one optimiser step on the training samples idx (in the current
 // mode), with dropout and augmentation drawn from seed.
-func (l *Learner) Step(idx []int, seed uint64) (BatchStats, error) { return BatchStats{}, nil }
+func (l *Learner) Step(idx []int, seed uint64) (BatchStats, error) {
+	if len(idx) == 0 {
+		return BatchStats{}, errors.New("step: empty batch")
+	}
+	n := l.net
+	tapes := n.batchTapes(len(idx))
+	l.loadInputs(l.train, idx, tapes)
+	h := l.cfg.Hyper
+	w := &n.w
+	var keep []bool
+	if h.Dropout > 0 {
+		rng := rand.New(rand.NewPCG(seed, 0xd0))
+		for j := range l.keep {
+			l.keep[j] = rng.Float64() >= h.Dropout
+		}
+		keep = l.keep
+		l.masked = n.masked(l.masked, keep)
+		w = &l.masked
+	}
+	n.m.surrBeta = float32(h.SurrogateBeta)
+	lt := l.lossTerms()
+	simulate := !l.onChip()
+	if !simulate {
+		if err := l.runOnChip(w, tapes); err != nil {
+			return BatchStats{}, err
+		}
+	}
+	st := n.gradient(tapes, w, lt, float32(h.SpikeReg), simulate)
+	n.update(l.lr, h.WeightL2, keep)
+	if !n.finite() {
+		return BatchStats{}, &NonFiniteError{Step: n.opt.T}
+	}
+	return BatchStats{
+		Loss:            st.loss / float64(st.n),
+		Accuracy:        float64(st.correct) / float64(st.n),
+		SpikesPerSample: float64(st.spikes) / float64(st.n),
+		Samples:         st.n,
+	}, nil
+}
+
+// NonFiniteError reports non-finite weights after an optimiser step.
+type NonFiniteError struct{ Step int }
+
+func (e *NonFiniteError) Error() string {
+	return fmt.Sprintf("training diverged at step %d: weights are NaN or Inf (lower lr)", e.Step)
+}
+
+func (l *Learner) lossTerms() lossTerms {
+	h := l.cfg.Hyper
+	return lossTerms{readout: l.rec.readout, scale: float32(h.ReadoutScale), ampReg: float32(h.AmplitudeReg)}
+}
+
+// loadInputs bins the input spikes of samples idx of ds into tapes.
+func (l *Learner) loadInputs(ds data.Dataset, idx []int, tapes []tape) {
+	for i, k := range idx {
+		binInputs(&tapes[i], ds.Sample(k), l.layout.Dt, l.layout.Inputs)
+	}
+}
 
 // EndEpoch applies the per-epoch learning-rate decay.
-func (l *Learner) EndEpoch() {}
+func (l *Learner) EndEpoch() {
+	l.epochs++
+	l.lr *= l.cfg.Hyper.LRDecay
+}
 
 // Evaluate classifies the whole split (on the chip in chip and transfer mode).
-func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) { return EvalStats{}, nil }
-
-// SampleView runs training sample i once more with probes on and returns the
-// app's view of it.
-func (l *Learner) SampleView(i int) (SampleEvent, error) { return SampleEvent{}, nil }
-
-// ChipView describes the chip's mismatch maps and calibration state.
-func (l *Learner) ChipView() ChipEvent { return ChipEvent{} }
+func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) {
+	n := l.net
+	lt := l.lossTerms()
+	var total stepStats
+	idx := make([]int, 0, l.evalSize)
+	for lo := 0; lo < ds.Len(); lo += l.evalSize {
+		hi := min(lo+l.evalSize, ds.Len())
+		idx = idx[:0]
+		for i := lo; i < hi; i++ {
+			idx = append(idx, i)
+		}
+		tapes := n.batchTapes(len(idx))
+		l.loadInputs(ds, idx, tapes)
+		simulate := l.cfg.Mode == ModeSoftware
+		if !simulate {
+			if err := l.runOnChip(&n.w, tapes); err != nil {
+				return EvalStats{}, err
+			}
+		}
+		st := n.evaluate(tapes, &n.w, lt, simulate)
+		total.loss += st.loss
+		total.correct += st.correct
+		total.spikes += st.spikes
+		total.n += st.n
+	}
+	if total.n == 0 {
+		return EvalStats{}, nil
+	}
+	return EvalStats{
+		Accuracy:        float64(total.correct) / float64(total.n),
+		Loss:            total.loss / float64(total.n),
+		SpikesPerSample: float64(total.spikes) / float64(total.n),
+		Samples:         total.n,
+	}, nil
+}
 
 // WeightStats summarise the weights as written to the chip.
-func (l *Learner) WeightStats() WeightStats { return WeightStats{} }
+func (l *Learner) WeightStats() WeightStats {
+	var ws WeightStats
+	in := append(append([]float32(nil), l.net.w.In...), l.net.w.Rec...)
+	var sum, sq float64
+	sat := 0
+	for _, v := range in {
+		q := quantOne(v, hiddenScale)
+		sum += q
+		sq += q * q
+		if q == maxCode || q == -maxCode {
+			sat++
+		}
+	}
+	nIn := float64(len(in))
+	ws.HiddenMean = sum / nIn
+	ws.HiddenSD = sdOf(sum, sq, nIn)
+	ws.HiddenSaturated = float64(sat) / nIn
+	s := outputScale(l.net.w.Out)
+	sum, sq = 0, 0
+	for _, v := range l.net.w.Out {
+		q := quantOne(v, s)
+		sum += q
+		sq += q * q
+	}
+	nOut := float64(len(l.net.w.Out))
+	ws.OutputMean = sum / nOut
+	ws.OutputSD = sdOf(sum, sq, nOut)
+	ws.OutputScale = s
+	return ws
+}
 
 // Set changes one hyperparameter from its text form; the error says what is accepted.
-func (l *Learner) Set(name, value string) error { return nil }
+func (l *Learner) Set(name, value string) error {
+	h := l.cfg.Hyper
+	if err := applySet(&h, name, value); err != nil {
+		return err
+	}
+	if name == "lr" {
+		l.lr = h.LR
+	}
+	l.cfg.Hyper = h
+	return nil
+}
 
 // SetMode switches between chip, software and transfer mode.
-func (l *Learner) SetMode(m Mode) error { return nil }
+func (l *Learner) SetMode(m Mode) error {
+	switch m {
+	case ModeChip, ModeSoftware, ModeTransfer:
+	default:
+		return fmt.Errorf("unknown mode %q (accepted: chip, software, transfer)", m)
+	}
+	l.cfg.Mode = m
+	if m != ModeSoftware {
+		return l.ensureChip()
+	}
+	return nil
+}
 
-// Recalibrate calibrates the chip to targets given as "name=value,..." text
-// ("" = the defaults); Uncalibrate restores default codes; Decalibrate draws
-// per-neuron targets with normalised SD sigma; SwapChip replaces the die.
-func (l *Learner) Recalibrate(targets string) error { return nil }
-func (l *Learner) Uncalibrate() error               { return nil }
-func (l *Learner) Decalibrate(sigma float64) error  { return nil }
-func (l *Learner) SwapChip(seed uint64) error       { return nil }
+func quantOne(v float32, s float64) float64 {
+	q := math.Round(s * float64(v))
+	return math.Max(-maxCode, math.Min(maxCode, q))
+}
 
-// Checkpoint serialises weights, optimiser state, seeds, chip state and
-// calibration; Restore loads it into a Learner built from the same Config.
-func (l *Learner) Checkpoint() ([]byte, error) { return nil, nil }
-func (l *Learner) Restore(b []byte) error      { return nil }
+func sdOf(sum, sq, n float64) float64 {
+	if n == 0 {
+		return 0
+	}
+	m := sum / n
+	return math.Sqrt(math.Max(0, sq/n-m*m))
+}

@@ -29,10 +29,3 @@ func (t *Trainer) Send(c Command) {}
 
 // Wait blocks until the run has ended and returns its summary.
 func (t *Trainer) Wait() (Summary, error) { return Summary{}, errors.New("trainer not built yet") }
-
-// DefaultConfig is the configuration of a dataset with the paper's hyperparameters.
-func DefaultConfig(dataset string) (Config, error) { return Config{}, errors.New("not built yet") }
-
-// ValidateSet checks a typed hyperparameter value without applying it; the
-// error says what is accepted.
-func ValidateSet(name, value string) error { return errors.New("not built yet") }

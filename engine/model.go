@@ -1,0 +1,187 @@
+package engine
+
+// model is the discrete network of paper-spec §3.2 on the readout grid, in
+// model units (leak 0, threshold 1, C = 1). Per step t = 0 … T−2:
+//
+//	I[t+1] = α·I[t] + W_in·x[t] (+ W_rec·S[t])
+//	V[t+1] = β·V[t] + I[t+1] − S[t]        (reset subtractive, software only, detached)
+//	S[t+1] = Θ(V[t+1] − 1)
+//
+// and for the leaky-integrator outputs I_o[t+1] = α·I_o[t] + W_out·S[t],
+// V_o[t+1] = β·V_o[t] + I_o[t+1]. V[0] = I[0] = 0. In the loop, V, S and V_o
+// are the chip's measurements and only the currents come from the model;
+// the backward pass is the same either way (the recursion derivatives
+// ∂V[t+1]/∂V[t] = β, ∂V[t+1]/∂I[t+1] = 1, the reset outside the graph).
+type model struct {
+	l           Layout
+	alpha, beta float32 // synaptic and membrane decay per step
+	surrBeta    float32 // SuperSpike steepness
+	// smooth > 0 switches to the gradient-check model: S = σ(smooth·(V−1))
+	// instead of the step, its exact derivative instead of the surrogate,
+	// and no reset, so that the forward pass is differentiable.
+	smooth float32
+}
+
+func newModel(l Layout, surrBeta float32) model {
+	a, b := l.decays()
+	return model{l: l, alpha: a, beta: b, surrBeta: surrBeta}
+}
+
+// forward runs the software model on tp.in and fills tp.vh, tp.hidden and
+// tp.vo.
+func (m *model) forward(w *Weights, tp *tape) {
+	m.forwardHidden(w, tp)
+	m.forwardOutput(w, tp)
+}
+
+func (m *model) forwardHidden(w *Weights, tp *tape) {
+	H, T := m.l.Hidden, m.l.Steps
+	cur, mem := tp.cur[:H], tp.mem[:H]
+	clear(cur)
+	clear(mem)
+	clear(tp.vh[:H])
+	hs := &tp.hidden
+	hs.reset(T)
+	for t := 0; t < T-1; t++ {
+		scale(m.alpha, cur)
+		idx, val := tp.in.bin(t)
+		for k, i := range idx {
+			addRow(cur, w.In[int(i)*H:int(i)*H+H], val[k])
+		}
+		sIdx, sVal := hs.bin(t)
+		if w.Rec != nil {
+			for k, j := range sIdx {
+				addRow(cur, w.Rec[int(j)*H:int(j)*H+H], sVal[k])
+			}
+		}
+		for j := range mem {
+			mem[j] = m.beta*mem[j] + cur[j]
+		}
+		if m.smooth == 0 {
+			for k, j := range sIdx {
+				mem[j] -= sVal[k]
+			}
+		}
+		copy(tp.vh[(t+1)*H:(t+2)*H], mem)
+		if m.smooth > 0 {
+			for j, v := range mem {
+				s, _ := sigmoidSpike(v, m.smooth)
+				hs.idx = append(hs.idx, int32(j))
+				hs.val = append(hs.val, s)
+			}
+		} else {
+			for j, v := range mem {
+				if v > 1 {
+					hs.idx = append(hs.idx, int32(j))
+					hs.val = append(hs.val, 1)
+				}
+			}
+		}
+		hs.start[t+2] = int32(len(hs.idx))
+	}
+}
+
+// forwardOutput integrates the hidden spikes tp.hidden into tp.vo.
+func (m *model) forwardOutput(w *Weights, tp *tape) {
+	O, T := m.l.Outputs, m.l.Steps
+	cur, mem := tp.curO[:O], tp.memO[:O]
+	clear(cur)
+	clear(mem)
+	clear(tp.vo[:O])
+	for t := 0; t < T-1; t++ {
+		idx, val := tp.hidden.bin(t)
+		for k := range cur {
+			cur[k] *= m.alpha
+		}
+		for k, j := range idx {
+			addRow(cur, w.Out[int(j)*O:int(j)*O+O], val[k])
+		}
+		vo := tp.vo[(t+1)*O : (t+2)*O]
+		for k := range mem {
+			mem[k] = m.beta*mem[k] + cur[k]
+			vo[k] = mem[k]
+		}
+	}
+}
+
+// backward accumulates the gradient of one sample's loss into g, given the
+// loss gradient tp.gvo with respect to the output membranes and the
+// spike-count regulariser's gradient regGrad·count_j with respect to every
+// S_j[t]. w are the weights the forward pass used.
+func (m *model) backward(w *Weights, tp *tape, regGrad float32, g *Weights) {
+	H, O, T := m.l.Hidden, m.l.Outputs, m.l.Steps
+	gs := tp.gs[:T*H]
+	clear(gs)
+
+	// Output layer: gradient of V_o and I_o backwards in time.
+	gv, gi := tp.memO[:O], tp.curO[:O]
+	clear(gv)
+	clear(gi)
+	live := false // gi ≠ 0: nothing flows before the last loss term
+	for t := T - 1; t >= 1; t-- {
+		gvo := tp.gvo[t*O : (t+1)*O]
+		for k := range gv {
+			gv[k] = gvo[k] + m.beta*gv[k]
+			gi[k] = gv[k] + m.alpha*gi[k]
+			if gi[k] != 0 {
+				live = true
+			}
+		}
+		if !live {
+			continue
+		}
+		idx, val := tp.hidden.bin(t - 1)
+		for k, j := range idx {
+			addRow(g.Out[int(j)*O:int(j)*O+O], gi, val[k])
+		}
+		outGrad(gs[(t-1)*H:t*H], w.Out, gi)
+	}
+
+	// Spike-count regulariser: ∂R/∂S_j[t] = regGrad·c_j for every t.
+	counts := tp.counts[:H]
+	clear(counts)
+	if regGrad != 0 {
+		for k, j := range tp.hidden.idx {
+			counts[j] += tp.hidden.val[k]
+		}
+		for j := range counts {
+			counts[j] *= regGrad
+		}
+	}
+
+	// Hidden layer.
+	gv, gi = tp.mem[:H], tp.cur[:H]
+	clear(gv)
+	clear(gi)
+	for t := T - 1; t >= 1; t-- {
+		vh := tp.vh[t*H : (t+1)*H]
+		gst := gs[t*H : (t+1)*H]
+		if m.smooth > 0 {
+			for j := range gv {
+				_, d := sigmoidSpike(vh[j], m.smooth)
+				gv[j] = (gst[j]+counts[j])*d + m.beta*gv[j]
+				gi[j] = gv[j] + m.alpha*gi[j]
+			}
+		} else {
+			b, a, sb := m.beta, m.alpha, m.surrBeta
+			for j := range gv {
+				gv[j] = (gst[j]+counts[j])*superSpike(vh[j], sb) + b*gv[j]
+				gi[j] = gv[j] + a*gi[j]
+			}
+		}
+		idx, val := tp.in.bin(t - 1)
+		for k, i := range idx {
+			addRow(g.In[int(i)*H:int(i)*H+H], gi, val[k])
+		}
+		if w.Rec != nil {
+			sIdx, sVal := tp.hidden.bin(t - 1)
+			for k, j := range sIdx {
+				addRow(g.Rec[int(j)*H:int(j)*H+H], gi, sVal[k])
+			}
+			prev := gs[(t-1)*H : t*H]
+			for k := range prev {
+				prev[k] += dot(w.Rec[k*H:k*H+H], gi)
+			}
+		}
+	}
+}
