@@ -1,7 +1,5 @@
 package data
 
-import "errors"
-
 // Load opens split of the named dataset: yinyang (generated; dir ignored),
 // mnist, fashion-mnist or shd (files in dir; see NewMNIST and NewSHD for the
 // layouts searched). Yin-Yang has train, validation and test; the others
@@ -27,7 +25,11 @@ func Load(name, dir string, split Split) (Dataset, error) {
 		}
 		return d, nil
 	case "shd":
-		return nil, errors.New("shd: not built yet")
+		d, err := NewSHD(dir, split, SHDOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
 	}
 	return nil, &UnknownDatasetError{Name: name}
 }
