@@ -55,5 +55,6 @@ type Summary struct {
 	Calibration           string  `json:"calibration"`
 	Decalibrate           float64 `json:"decalibrate"`
 	Steps                 int     `json:"steps"`
+	Completed             bool    `json:"completed"` // all epochs trained (not stopped early)
 	RunDir                string  `json:"run_dir,omitempty"`
 }

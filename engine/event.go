@@ -35,7 +35,8 @@ type WeightStats struct {
 // EvalEvent reports an evaluation on the test split (and the training accuracy
 // of the epoch that just ended). Never dropped.
 type EvalEvent struct {
-	Step, Epoch     int
+	Step            int
+	Epoch           int // epochs completed when evaluated
 	TrainAccuracy   float64
 	TestAccuracy    float64
 	TestLoss        float64

@@ -1,0 +1,55 @@
+package engine
+
+import "slices"
+
+// cloneEvent returns a deep copy of e: every slice is fresh, so no two
+// consumers (and not the trainer) ever share memory through an event.
+func cloneEvent(e Event) Event {
+	switch e := e.(type) {
+	case SampleEvent:
+		return cloneSample(e)
+	case ChipEvent:
+		return cloneChip(e)
+	case HistoryEvent:
+		return HistoryEvent{Steps: slices.Clone(e.Steps), Loss: slices.Clone(e.Loss), Accuracy: slices.Clone(e.Accuracy)}
+	}
+	return e // the other events hold no slices
+}
+
+func cloneSample(e SampleEvent) SampleEvent {
+	e.Classes = slices.Clone(e.Classes)
+	e.InputSpikes = slices.Clone(e.InputSpikes)
+	e.HiddenSpikes = slices.Clone(e.HiddenSpikes)
+	if e.OutputTraces != nil {
+		tr := make([][]float64, len(e.OutputTraces))
+		for i, t := range e.OutputTraces {
+			tr[i] = slices.Clone(t)
+		}
+		e.OutputTraces = tr
+	}
+	if e.Probes != nil {
+		ps := make([]ProbeTrace, len(e.Probes))
+		for i, p := range e.Probes {
+			p.CADC = slices.Clone(p.CADC)
+			p.True = slices.Clone(p.True)
+			p.Spikes = slices.Clone(p.Spikes)
+			ps[i] = p
+		}
+		e.Probes = ps
+	}
+	return e
+}
+
+func cloneChip(e ChipEvent) ChipEvent {
+	if e.Params != nil {
+		ps := make([]ParamMap, len(e.Params))
+		for i, p := range e.Params {
+			p.Uncalibrated = slices.Clone(p.Uncalibrated)
+			p.Calibrated = slices.Clone(p.Calibrated)
+			p.Current = slices.Clone(p.Current)
+			ps[i] = p
+		}
+		e.Params = ps
+	}
+	return e
+}

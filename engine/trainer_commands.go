@@ -1,0 +1,208 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// commandQueue holds commands until the trainer reaches a batch boundary.
+// push never blocks; commands are few (typed by people), so the queue stays
+// short.
+type commandQueue struct {
+	mu   sync.Mutex
+	q    []Command
+	wake chan struct{} // capacity 1: "a command is waiting"
+}
+
+func newCommandQueue() commandQueue { return commandQueue{wake: make(chan struct{}, 1)} }
+
+func (c *commandQueue) push(cmd Command) {
+	c.mu.Lock()
+	c.q = append(c.q, cmd)
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *commandQueue) take() []Command {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q := c.q
+	c.q = nil
+	return q
+}
+
+// commandNames lists the accepted command kinds for error messages.
+const commandNames = "pause, resume, step, stop, set, recalibrate, uncalibrate, decalibrate, chip-seed, mode, save"
+
+// applyCommands applies the waiting commands in order. After a stop the
+// rest are refused. A non-nil error ends the run (a step that failed).
+func (t *Trainer) applyCommands() (stop bool, err error) {
+	for _, c := range t.cmds.take() {
+		if stop {
+			t.record(c, errStopped)
+			continue
+		}
+		stop, err = t.apply(c)
+		if err != nil {
+			return false, err
+		}
+	}
+	return stop, nil
+}
+
+// apply applies one command and records it as applied or refused. Only a
+// failed training step returns an error; bad values are refused and the
+// run goes on.
+func (t *Trainer) apply(c Command) (stop bool, err error) {
+	var refuse error
+	switch c.Kind {
+	case CmdPause:
+		t.paused = true
+		t.winTime, t.winSeen = 0, 0
+	case CmdResume:
+		t.paused = false
+	case CmdStep:
+		switch {
+		case !t.paused:
+			refuse = errors.New("step runs one batch while paused; pause first")
+		case t.pos.Epoch >= t.epochs:
+			refuse = errors.New("the run has trained all its epochs")
+		default:
+			if err := t.trainBatch(true); err != nil {
+				t.record(c, nil)
+				return false, err
+			}
+		}
+	case CmdStop:
+		t.record(c, nil)
+		return true, nil
+	case CmdSet:
+		refuse = t.set(c.Name, c.Value)
+	case CmdRecalibrate:
+		if refuse = t.l.Recalibrate(strings.TrimSpace(c.Value)); refuse == nil {
+			t.calibration, t.sigma = "calibrated", 0
+			if v := strings.TrimSpace(c.Value); v != "" {
+				t.calibration = "calibrated (" + v + ")"
+			}
+		}
+	case CmdUncalibrate:
+		if refuse = t.l.Uncalibrate(); refuse == nil {
+			t.calibration, t.sigma = "uncalibrated", 0
+		}
+	case CmdDecalibrate:
+		var sigma float64
+		if sigma, refuse = parseSigma(c.Value); refuse == nil {
+			if refuse = t.l.Decalibrate(sigma); refuse == nil {
+				t.calibration, t.sigma = decalibratedLabel(sigma), sigma
+			}
+		}
+	case CmdChipSeed:
+		seed, perr := strconv.ParseUint(strings.TrimSpace(c.Value), 10, 64)
+		if perr != nil {
+			refuse = fmt.Errorf("chip seed %q is not accepted: give a whole number from 0 to %d", c.Value, uint64(1<<64-1))
+		} else if refuse = t.l.SwapChip(seed); refuse == nil {
+			t.chipSeed = seed
+		}
+	case CmdMode:
+		m, perr := modeFromText(c.Value)
+		if refuse = perr; refuse == nil {
+			if refuse = t.l.SetMode(m); refuse == nil {
+				t.mode = m
+			}
+		}
+	case CmdSave:
+		if t.run == nil {
+			refuse = errors.New("this run has no run directory to save to (start it with --run-dir)")
+		} else {
+			refuse = t.checkpoint()
+			var de *DivergedError
+			if errors.As(refuse, &de) {
+				t.record(c, refuse)
+				return false, refuse
+			}
+		}
+	default:
+		refuse = fmt.Errorf("unknown command %q (accepted: %s)", c.Kind, commandNames)
+	}
+	t.record(c, refuse)
+	if refuse == nil {
+		t.afterCommand(c.Kind)
+	}
+	return false, nil
+}
+
+// afterCommand tells consumers what an applied command changed.
+func (t *Trainer) afterCommand(k CommandKind) {
+	switch k {
+	case CmdSet, CmdMode:
+		t.hub.publish(t.hyperEvent())
+	case CmdRecalibrate, CmdUncalibrate, CmdDecalibrate, CmdChipSeed:
+		t.hub.publish(t.chipEvent())
+	}
+	t.emitProgress(true)
+}
+
+// set changes a hyperparameter through the learner, or the number of
+// epochs, which the trainer owns.
+func (t *Trainer) set(name, value string) error {
+	name = strings.TrimSpace(name)
+	if name == "epochs" {
+		n, err := strconv.Atoi(strings.TrimSpace(value))
+		least := max(t.pos.Epoch, 1)
+		if t.pos.Offset > 0 {
+			least = t.pos.Epoch + 1
+		}
+		if err != nil || n < least {
+			return fmt.Errorf("epochs %q is not accepted: give a whole number of at least %d (epochs already begun)", value, least)
+		}
+		t.epochs = n
+		return nil
+	}
+	if err := t.l.Set(name, value); err != nil {
+		return err
+	}
+	h := t.l.Config().Hyper
+	if h.Batch < 1 { // the learner accepted it, but the trainer cannot
+		return fmt.Errorf("batch must be at least 1")
+	}
+	t.hyper = h
+	return nil
+}
+
+// record writes an applied or refused command to the log and the consumers.
+func (t *Trainer) record(c Command, refused error) {
+	ev := CommandEvent{Step: t.pos.Step, Command: c, Applied: refused == nil}
+	if refused != nil {
+		ev.Err = refused.Error()
+	}
+	t.hub.publish(ev)
+	t.logRecord(commandRecord{
+		Kind: "command", Time: time.Now(), Step: ev.Step, Command: string(c.Kind), Name: c.Name, Value: c.Value,
+		Applied: ev.Applied, Err: ev.Err,
+	})
+}
+
+// parseSigma reads a decalibration σ_d.
+func parseSigma(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !finiteValues(v) || v < 0 || v > 1 {
+		return 0, fmt.Errorf("decalibration σ_d %q is not accepted: give a number from 0 to 1, e.g. 0.3", s)
+	}
+	return v, nil
+}
+
+// modeFromText reads a training mode.
+func modeFromText(s string) (Mode, error) {
+	switch m := Mode(strings.TrimSpace(s)); m {
+	case ModeChip, ModeSoftware, ModeTransfer:
+		return m, nil
+	}
+	return "", fmt.Errorf("mode %q is not accepted (accepted: chip, software, transfer)", s)
+}
