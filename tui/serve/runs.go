@@ -1,0 +1,204 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"inloop/engine"
+	"inloop/tui"
+)
+
+// liveRun is a started trainer and the means to stop it.
+type liveRun struct {
+	id      string
+	trainer Trainer
+	cancel  context.CancelFunc
+	done    chan struct{} // closed when Wait returned
+	err     error         // Wait's error, valid after done
+}
+
+func startRun(newTrainer TrainerFactory, id string) (*liveRun, error) {
+	t, err := newTrainer(id)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &liveRun{id: id, trainer: t, cancel: cancel, done: make(chan struct{})}
+	t.Start(ctx)
+	go func() {
+		_, r.err = t.Wait()
+		close(r.done)
+	}()
+	return r, nil
+}
+
+// stop asks the trainer to checkpoint and end (CmdStop), waits up to timeout,
+// then cancels it and waits up to timeout again. It reports how it ended.
+func (r *liveRun) stop(timeout time.Duration) string {
+	select {
+	case <-r.done:
+		r.cancel()
+		return "had ended"
+	default:
+	}
+	r.trainer.Send(engine.Command{Kind: engine.CmdStop})
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-r.done:
+		r.cancel()
+		return "stopped"
+	case <-t.C:
+	}
+	r.cancel()
+	t.Reset(timeout)
+	select {
+	case <-r.done:
+		return "cancelled after stop timeout"
+	case <-t.C:
+		return "abandoned: did not stop"
+	}
+}
+
+// sessionSource is a run as one session sees it. It remembers the session's
+// subscriptions so they are cancelled when the session ends, however the app
+// ended, and it drops commands from a read-only session, so a read-only view
+// is enforced by the server and not only by the app.
+type sessionSource struct {
+	src      tui.Source
+	readOnly bool
+
+	mu      sync.Mutex
+	cancels []func()
+	closed  bool
+}
+
+func (s *sessionSource) Subscribe() (<-chan engine.Event, func()) {
+	events, cancel := s.src.Subscribe()
+	cancel = sync.OnceFunc(cancel)
+	s.mu.Lock()
+	closed := s.closed
+	if !closed {
+		s.cancels = append(s.cancels, cancel)
+	}
+	s.mu.Unlock()
+	if closed {
+		cancel()
+	}
+	return events, cancel
+}
+
+func (s *sessionSource) Send(c engine.Command) {
+	if !s.readOnly {
+		s.src.Send(c)
+	}
+}
+
+// close cancels every subscription the session made.
+func (s *sessionSource) close() {
+	s.mu.Lock()
+	cancels := s.cancels
+	s.cancels, s.closed = nil, true
+	s.mu.Unlock()
+	for _, c := range cancels {
+		c()
+	}
+}
+
+// runPool hands runs to sessions: own runs up to the cap, else the shared
+// run, started when first needed.
+type runPool struct {
+	cfg *Config
+
+	mu     sync.Mutex
+	own    int // own runs started and not yet stopped
+	seq    int // ids of own runs
+	shared *liveRun
+}
+
+// attachment is what one session watches.
+type attachment struct {
+	src     *sessionSource
+	opts    tui.Options
+	run     string              // log label: "own session-3", "shared", "shared read-only"
+	release func() (how string) // stops an own run; "" for the shared run
+}
+
+// Read-only reasons shown in the app.
+const (
+	reasonNoKey     = "watching the shared run: only keys on the server's allow-list may steer it"
+	reasonAnonymous = "watching the shared run: this server is public and read-only for everyone"
+)
+
+// attach gives a session a run. listed says whether its key is allow-listed.
+func (p *runPool) attach(listed bool) (attachment, error) {
+	if p.cfg.Join == JoinOwn {
+		p.mu.Lock()
+		room := p.cfg.MaxTrainers == 0 || p.own < p.cfg.MaxTrainers
+		if room {
+			p.own++
+			p.seq++
+		}
+		id := fmt.Sprintf("session-%d", p.seq)
+		p.mu.Unlock()
+		if room {
+			r, err := startRun(p.cfg.NewTrainer, id)
+			if err != nil {
+				p.mu.Lock()
+				p.own--
+				p.mu.Unlock()
+				return attachment{}, fmt.Errorf("cannot start a training run: %w", err)
+			}
+			release := func() string {
+				how := r.stop(p.cfg.StopTimeout)
+				p.mu.Lock()
+				p.own--
+				p.mu.Unlock()
+				return how
+			}
+			return attachment{src: &sessionSource{src: r.trainer}, opts: tui.Options{Title: "your run"}, run: "own " + id, release: release}, nil
+		}
+	}
+	shared, err := p.sharedRun()
+	if err != nil {
+		return attachment{}, fmt.Errorf("cannot start the shared run: %w", err)
+	}
+	noop := func() string { return "" }
+	if listed {
+		return attachment{src: &sessionSource{src: shared.trainer}, opts: tui.Options{Title: "shared run"}, run: "shared", release: noop}, nil
+	}
+	reason := reasonNoKey
+	if p.cfg.AuthorizedKeys == "" {
+		reason = reasonAnonymous
+	}
+	opts := tui.Options{Title: "shared run", ReadOnly: true, ReadOnlyReason: reason}
+	return attachment{src: &sessionSource{src: shared.trainer, readOnly: true}, opts: opts, run: "shared read-only", release: noop}, nil
+}
+
+// sharedRun returns the shared run, starting it on first use.
+func (p *runPool) sharedRun() (*liveRun, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.shared != nil {
+		return p.shared, nil
+	}
+	r, err := startRun(p.cfg.NewTrainer, "shared")
+	if err != nil {
+		return nil, err
+	}
+	p.shared = r
+	return r, nil
+}
+
+// stopShared stops the shared run if it was started; it reports how.
+func (p *runPool) stopShared() string {
+	p.mu.Lock()
+	r := p.shared
+	p.mu.Unlock()
+	if r == nil {
+		return ""
+	}
+	return r.stop(p.cfg.StopTimeout)
+}

@@ -1,0 +1,302 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	bm "charm.land/wish/v2/bubbletea"
+)
+
+// ending is why a session ended: a label for the log, a line for the client
+// ("" = say nothing) and the exit status.
+type ending struct {
+	log    string
+	client string
+	code   int
+}
+
+var (
+	endShutdown = ending{"server shutdown", "the server is shutting down; goodbye.", 0}
+	endPanic    = ending{"app panic", "the app hit an internal error and this session was closed; other sessions go on.", 1}
+	endGone     = ending{"client closed", "", 0}
+	endQuit     = ending{"quit", "", 0}
+)
+
+func endIdle(d time.Duration) ending {
+	return ending{"idle timeout", fmt.Sprintf("no input for %s; session closed.", d), 0}
+}
+
+func endMax(d time.Duration) ending {
+	return ending{"max timeout", fmt.Sprintf("sessions last at most %s; session closed.", d), 0}
+}
+
+// msgNoPTY tells a client that ran a command or passed -T what to do instead.
+const msgNoPTY = "inloop serve shows a live terminal app and needs a terminal (PTY): connect with plain 'ssh -p PORT HOST' (no command, no -T), or add -t."
+
+// session is one running program, as Shutdown and the timers see it.
+type session struct {
+	prog *tea.Program
+
+	mu  sync.Mutex
+	why *ending // first reason given to end; nil when the app ended by itself
+}
+
+// end records why (the first reason wins) and asks the program to quit.
+func (s *session) end(why ending) {
+	s.mu.Lock()
+	if s.why == nil {
+		s.why = &why
+	}
+	s.mu.Unlock()
+	// Quit blocks until the program runs or its context ends; never here.
+	go s.prog.Quit()
+}
+
+func (s *session) reason() *ending {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.why
+}
+
+// inputClock passes input through and remembers when the client last typed,
+// since output (a live plot) would keep any I/O-based idle timer awake. At
+// the end of input (the client closed the session but maybe not the
+// connection) it calls atEOF.
+type inputClock struct {
+	r     io.Reader
+	atEOF func()
+	last  atomic.Int64 // unix nanoseconds
+}
+
+func newInputClock(r io.Reader, atEOF func()) *inputClock {
+	c := &inputClock{r: r, atEOF: atEOF}
+	c.last.Store(time.Now().UnixNano())
+	return c
+}
+
+func (c *inputClock) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.last.Store(time.Now().UnixNano())
+	}
+	if err != nil {
+		c.atEOF()
+	}
+	return n, err
+}
+
+func (c *inputClock) idleFor() time.Duration {
+	return time.Since(time.Unix(0, c.last.Load()))
+}
+
+// logRecord is the one log line of a session.
+type logRecord struct {
+	start time.Time
+	user  string
+	key   string
+	addr  string
+	run   string
+	end   string
+}
+
+func (s *Server) logSession(r logRecord) {
+	s.cfg.Log.Printf("session user=%q key=%s addr=%s run=%q duration=%s end=%q",
+		r.user, r.key, r.addr, r.run, time.Since(r.start).Round(time.Millisecond), r.end)
+}
+
+// handle serves one SSH session: checks, a run, the app, and the goodbye.
+func (s *Server) handle(sess ssh.Session) {
+	key := sess.PublicKey()
+	rec := logRecord{start: time.Now(), user: sess.User(), key: fingerprint(key), addr: sess.RemoteAddr().String(), run: "-"}
+	defer func() {
+		// A panic outside the program (which catches its own) ends this
+		// session only; the stack goes to the server's log.
+		if r := recover(); r != nil {
+			rec.end = fmt.Sprintf("panic: %v", r)
+			s.cfg.Log.Printf("panic in session from %s: %v\n%s", rec.addr, r, debug.Stack())
+			fmt.Fprintf(sess.Stderr(), "\r\ninloop: %s\r\n", endPanic.client)
+			_ = sess.Exit(1)
+		}
+		s.logSession(rec)
+	}()
+
+	// Re-check the key the client proved, not the last one the public-key
+	// callback was shown (the misuse behind CVE-2024-45337).
+	listed := s.allow.contains(key)
+	if !listed && !s.cfg.Public {
+		s.refuse(sess, &rec, "your key is not on this server's allow-list.")
+		return
+	}
+	if _, _, ok := sess.Pty(); !ok {
+		s.refuse(sess, &rec, msgNoPTY)
+		return
+	}
+	if msg := s.takeSlot(); msg != "" {
+		s.refuse(sess, &rec, msg)
+		return
+	}
+	defer s.releaseSlot()
+	att, err := s.runs.attach(listed)
+	if err != nil {
+		s.cfg.Log.Printf("run for %s: %v", rec.addr, err)
+		s.refuse(sess, &rec, err.Error())
+		return
+	}
+	rec.run = att.run
+	defer func() {
+		// After the client was let go: free the subscriptions, stop an own
+		// run (it checkpoints if it has a run directory).
+		att.src.close()
+		if how := att.release(); how != "" {
+			rec.run += " (" + how + ")"
+		}
+	}()
+	end := s.runApp(sess, att)
+	rec.end = end.log
+	if end.client != "" {
+		fmt.Fprintf(sess.Stderr(), "\r\ninloop: %s\r\n", end.client)
+	}
+	_ = sess.Exit(end.code)
+}
+
+// refuse tells the client why it cannot have a session and ends it.
+func (s *Server) refuse(sess ssh.Session, rec *logRecord, msg string) {
+	fmt.Fprintf(sess.Stderr(), "inloop: %s\r\n", strings.TrimSuffix(msg, "\n"))
+	_ = sess.Exit(1)
+	rec.end = "refused: " + msg
+}
+
+// takeSlot reserves a session slot; it returns why not, or "".
+func (s *Server) takeSlot() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return endShutdown.client
+	}
+	if s.cfg.MaxSessions > 0 && s.active >= s.cfg.MaxSessions {
+		return fmt.Sprintf("the server is full (%d sessions); try again later.", s.cfg.MaxSessions)
+	}
+	s.active++
+	s.handlers.Add(1)
+	return ""
+}
+
+func (s *Server) releaseSlot() {
+	s.mu.Lock()
+	s.active--
+	s.mu.Unlock()
+	s.handlers.Done()
+}
+
+// register makes a running session visible to Shutdown; false if the
+// server is already closing.
+func (s *Server) register(se *session) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.sessions[se] = struct{}{}
+	return true
+}
+
+func (s *Server) unregister(se *session) {
+	s.mu.Lock()
+	delete(s.sessions, se)
+	s.mu.Unlock()
+}
+
+// runApp runs the app on the session until it quits, the client leaves, a
+// timer or Shutdown ends it; it returns why it ended.
+func (s *Server) runApp(sess ssh.Session, att attachment) ending {
+	_, resizes, _ := sess.Pty()
+	ctx, cancel := context.WithCancel(sess.Context())
+	defer cancel()
+	in := newInputClock(sess, cancel)
+	opts := append(bm.MakeOptions(sess), // TERM, environment, window size, colour profile
+		tea.WithInput(in),
+		tea.WithContext(ctx),
+		tea.WithFPS(s.cfg.FPS),
+	)
+	se := &session{prog: tea.NewProgram(s.cfg.App(att.src, att.opts), opts...)}
+	if !s.register(se) {
+		return endShutdown
+	}
+	defer s.unregister(se)
+
+	var helpers sync.WaitGroup
+	helpers.Add(2)
+	go func() {
+		defer helpers.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case w, ok := <-resizes:
+				if !ok {
+					return
+				}
+				se.prog.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+			}
+		}
+	}()
+	go func() {
+		defer helpers.Done()
+		s.watchClock(ctx, se, in)
+	}()
+	_, err := se.prog.Run()
+	clientGone := ctx.Err() != nil // connection lost or input closed
+	cancel()                       // unblocks pending Sends and the helpers
+	helpers.Wait()
+
+	switch {
+	case errors.Is(err, tea.ErrProgramPanic):
+		return endPanic
+	case se.reason() != nil:
+		return *se.reason()
+	case clientGone:
+		return endGone
+	case err != nil:
+		return ending{"app error: " + err.Error(), "the app stopped with an error.", 1}
+	}
+	return endQuit
+}
+
+// watchClock ends the session after IdleTimeout without input or after
+// MaxTimeout in any case.
+func (s *Server) watchClock(ctx context.Context, se *session, in *inputClock) {
+	var maxC, idleC <-chan time.Time
+	if d := s.cfg.MaxTimeout; d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		maxC = t.C
+	}
+	if d := s.cfg.IdleTimeout; d > 0 {
+		t := time.NewTicker(min(max(d/4, 10*time.Millisecond), 5*time.Second))
+		defer t.Stop()
+		idleC = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-maxC:
+			se.end(endMax(s.cfg.MaxTimeout))
+			return
+		case <-idleC:
+			if in.idleFor() >= s.cfg.IdleTimeout {
+				se.end(endIdle(s.cfg.IdleTimeout))
+				return
+			}
+		}
+	}
+}
