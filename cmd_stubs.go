@@ -10,9 +10,6 @@ import (
 func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return errors.New("the app is not built yet")
 }
-func trainCmd(args []string, stdout, stderr io.Writer) error {
-	return errors.New("train is not built yet")
-}
 func chipCmd(args []string, stdout, stderr io.Writer) error {
 	return errors.New("chip is not built yet")
 }

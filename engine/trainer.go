@@ -376,6 +376,10 @@ func (t *Trainer) trainBatch(forced bool) error {
 	st, err := t.l.Step(idx, stepSeed(t.cfg.Seed, t.pos.Step))
 	d := time.Since(t0)
 	if err != nil {
+		if nf := (*NonFiniteError)(nil); errors.As(err, &nf) {
+			t.pos.Step++
+			return t.diverged("the weights", math.NaN())
+		}
 		return fmt.Errorf("step %d (epoch %d, batch %d): %w", t.pos.Step+1, t.pos.Epoch+1, t.pos.Batch+1, err)
 	}
 	if st.Samples <= 0 {
@@ -401,7 +405,7 @@ func (t *Trainer) trainBatch(forced bool) error {
 	t.logRecord(batchRecord{
 		Kind: "batch", Time: time.Now(), Step: t.pos.Step, Epoch: t.pos.Epoch, Batch: t.pos.Batch,
 		Samples: st.Samples, Loss: jsonFloat(st.Loss), Accuracy: jsonFloat(st.Accuracy),
-		SpikesPerSample: jsonFloat(st.SpikesPerSample), LR: jsonFloat(t.hyper.LR), Mode: t.mode, Seconds: d.Seconds(),
+		SpikesPerSample: jsonFloat(st.SpikesPerSample), LR: jsonFloat(t.lr()), Mode: t.mode, Seconds: d.Seconds(),
 	})
 	if !finiteValues(st.Loss) {
 		return t.diverged("the training loss", st.Loss)
@@ -543,7 +547,7 @@ func (t *Trainer) progressEvent() ProgressEvent {
 	p := ProgressEvent{
 		Step: t.pos.Step, Epoch: t.pos.Epoch, Batch: t.pos.Batch, BatchesPerEpoch: perEpoch, Epochs: t.epochs,
 		Loss: t.last.Loss, Accuracy: t.last.Accuracy, SamplesPerSec: t.rate, SpikesPerSample: t.last.SpikesPerSample,
-		LR: t.hyper.LR, Mode: t.mode, ChipSeed: t.chipSeed, Calibration: t.calibration, Paused: t.paused,
+		LR: t.lr(), Mode: t.mode, ChipSeed: t.chipSeed, Calibration: t.calibration, Paused: t.paused,
 		Weights: t.l.WeightStats(),
 	}
 	if !t.start.IsZero() {
@@ -558,7 +562,18 @@ func (t *Trainer) progressEvent() ProgressEvent {
 }
 
 func (t *Trainer) hyperEvent() HyperEvent {
-	return HyperEvent{Step: t.pos.Step, Hyper: t.hyper, Mode: t.mode}
+	h := t.hyper
+	h.LR = t.lr()
+	return HyperEvent{Step: t.pos.Step, Hyper: h, Mode: t.mode}
+}
+
+// lr is the learning rate in force: a learner that decays it apart from
+// its configured value reports it through LR.
+func (t *Trainer) lr() float64 {
+	if d, ok := t.l.(interface{ LR() float64 }); ok {
+		return d.LR()
+	}
+	return t.hyper.LR
 }
 
 func (t *Trainer) chipEvent() ChipEvent {
