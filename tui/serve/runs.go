@@ -19,10 +19,19 @@ type liveRun struct {
 	err     error         // Wait's error, valid after done
 }
 
+// RunStartError is a run that could not be prepared; Err says why.
+type RunStartError struct {
+	ID  string
+	Err error
+}
+
+func (e *RunStartError) Error() string { return fmt.Sprintf("run %s: %v", e.ID, e.Err) }
+func (e *RunStartError) Unwrap() error { return e.Err }
+
 func startRun(newTrainer TrainerFactory, id string) (*liveRun, error) {
 	t, err := newTrainer(id)
 	if err != nil {
-		return nil, err
+		return nil, &RunStartError{ID: id, Err: err}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &liveRun{id: id, trainer: t, cancel: cancel, done: make(chan struct{})}

@@ -3,7 +3,6 @@ package serve
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"sync"
 	"time"
@@ -78,7 +77,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Join == JoinShared {
 		if _, err := s.runs.sharedRun(); err != nil {
-			return nil, fmt.Errorf("shared run: %w", err)
+			return nil, err
 		}
 	}
 	return s, nil
