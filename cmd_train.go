@@ -68,6 +68,9 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if !sum.Completed && sum.RunDir != "" {
+		fmt.Fprintf(stderr, "stopped at step %d with a checkpoint; continue with: inloop train --resume %s\n", sum.Steps, sum.RunDir)
+	}
 	if *jsonOut {
 		b, err := json.Marshal(sum)
 		if err != nil {

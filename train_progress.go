@@ -22,6 +22,9 @@ type progressPrinter struct {
 	width    func() int
 	bar      bool // the bar is on the current line
 	started  bool
+	early    []engine.Event // replayed before the first progress, which says how many epochs
+	stopping bool           // a live stop was applied: the next evaluation is the final one
+	replay   bool           // printing the replayed state
 	last     engine.ProgressEvent
 	lastDraw time.Time
 }
@@ -46,13 +49,31 @@ func newProgressPrinter(w io.Writer) *progressPrinter {
 }
 
 func (p *progressPrinter) handle(e engine.Event) {
+	if _, ok := e.(engine.ProgressEvent); !ok && !p.started {
+		if _, done := e.(engine.DoneEvent); !done {
+			p.early = append(p.early, e)
+			return
+		}
+	}
 	switch e := e.(type) {
 	case engine.ProgressEvent:
+		p.last = e
 		if !p.started {
 			p.started = true
-			p.line(fmt.Sprintf("training: %d epochs in %s mode on chip seed %d (%s), lr %.3g", e.Epochs, e.Mode, e.ChipSeed, e.Calibration, e.LR))
+			if e.Step == 0 {
+				p.line(fmt.Sprintf("training: %d epochs in %s mode on chip seed %d (%s), lr %.3g", e.Epochs, e.Mode, e.ChipSeed, e.Calibration, e.LR))
+			} else {
+				p.line(fmt.Sprintf("resuming at step %d (epoch %d/%d, batch %d/%d) in %s mode on chip seed %d (%s), lr %.3g; so far:",
+					e.Step, e.Epoch+1, e.Epochs, e.Batch, e.BatchesPerEpoch, e.Mode, e.ChipSeed, e.Calibration, e.LR))
+			}
+			p.replay = true
+			for _, r := range p.early {
+				p.handle(r)
+			}
+			p.early, p.replay = nil, false
+			p.lastDraw = time.Now()
+			return
 		}
-		p.last = e
 		now := time.Now()
 		every := plainEvery
 		if p.tty {
@@ -68,8 +89,12 @@ func (p *progressPrinter) handle(e engine.Event) {
 			p.line(fmt.Sprintf("epoch %d/%d  %s", e.Epoch+1, e.Epochs, progressText(e)))
 		}
 	case engine.EvalEvent:
-		p.line(fmt.Sprintf("epoch %d/%d  step %d  train acc %.2f %%  test acc %.2f %%  test loss %.4f  %.1f hidden spikes/sample",
-			e.Epoch, max(p.last.Epochs, e.Epoch), e.Step, 100*e.TrainAccuracy, 100*e.TestAccuracy, e.TestLoss, e.SpikesPerSample))
+		label := fmt.Sprintf("epoch %d/%d", e.Epoch, max(p.last.Epochs, e.Epoch))
+		if p.stopping {
+			label = fmt.Sprintf("stopped in epoch %d/%d", e.Epoch+1, max(p.last.Epochs, e.Epoch+1))
+		}
+		p.line(fmt.Sprintf("%s  step %d  train acc %.2f %%  test acc %.2f %%  test loss %.4f  %.1f hidden spikes/sample",
+			label, e.Step, 100*e.TrainAccuracy, 100*e.TestAccuracy, e.TestLoss, e.SpikesPerSample))
 	case engine.CommandEvent:
 		c := e.Command
 		what := string(c.Kind)
@@ -80,6 +105,7 @@ func (p *progressPrinter) handle(e engine.Event) {
 			what += " " + c.Value
 		}
 		if e.Applied {
+			p.stopping = p.stopping || (c.Kind == engine.CmdStop && !p.replay)
 			p.line(fmt.Sprintf("step %d: %s", e.Step, what))
 		} else {
 			p.line(fmt.Sprintf("step %d: %s refused: %s", e.Step, what, e.Err))
