@@ -15,4 +15,10 @@ type Options struct {
 	ReadOnlyReason string
 	// Title names the run in the status bar (e.g. "shared run" over SSH).
 	Title string
+	// Dataset is shown in the status bar when set (e.g. "yinyang").
+	Dataset string
+	// StopOnQuit makes quitting send CmdStop and wait briefly for the run's
+	// DoneEvent, so it leaves a valid checkpoint. Set it where the app owns
+	// the run (the local app); leave it off for a run others watch too.
+	StopOnQuit bool
 }

@@ -193,18 +193,25 @@ func (g *Grid) Render(p *Palette) []byte {
 		if y > 0 {
 			b = append(b, '\n')
 		}
-		cur := ""
+		cur, curS := "", Style(0)
 		row := g.cells[y*g.W : (y+1)*g.W]
 		for _, c := range row {
-			if seq := p.get(c.S); seq != cur {
-				if seq == "" {
-					b = append(b, "\x1b[m"...)
-				} else {
-					b = append(b, seq...)
+			if c.S != curS {
+				curS = c.S
+				if seq := p.get(c.S); seq != cur {
+					if seq == "" {
+						b = append(b, "\x1b[m"...)
+					} else {
+						b = append(b, seq...)
+					}
+					cur = seq
 				}
-				cur = seq
 			}
-			b = utf8.AppendRune(b, c.R)
+			if c.R < utf8.RuneSelf {
+				b = append(b, byte(c.R))
+			} else {
+				b = utf8.AppendRune(b, c.R)
+			}
 		}
 		if cur != "" {
 			b = append(b, "\x1b[m"...)

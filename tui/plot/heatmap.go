@@ -18,23 +18,32 @@ func (rp Ramp) At(q float64) Cell {
 	return rp.Levels[min(max(i, 0), n-1)]
 }
 
-// Heatmap draws a rows×cols matrix (row-major vals) into r, one cell per
-// value where r is large enough and the mean of a block of values where it
-// is not. Values map linearly from [lo, hi] onto the ramp; NaN values (or
-// blocks of only NaN) draw as nan. It returns the rectangle it used.
+// Heatmap draws a rows×cols matrix (row-major vals) into r: each value as a
+// block of cells when r is large enough (whole multiples of the matrix
+// size), the mean of a block of values where it is not. Values map linearly
+// from [lo, hi] onto the ramp; NaN values (or blocks of only NaN) draw as
+// nan. It returns the rectangle it used.
 func Heatmap(g *Grid, r Rect, vals []float64, rows, cols int, lo, hi float64, rp Ramp, nan Cell) Rect {
 	if rows <= 0 || cols <= 0 || len(vals) < rows*cols || r.Empty() {
 		return Rect{r.X, r.Y, 0, 0}
 	}
 	w, h := min(r.W, cols), min(r.H, rows)
+	if r.W >= cols {
+		w = cols * (r.W / cols)
+	}
+	if r.H >= rows {
+		h = rows * (r.H / rows)
+	}
 	span := hi - lo
 	if !(span > 0) {
 		span = 1
 	}
 	for cy := 0; cy < h; cy++ {
-		r0, r1 := cy*rows/h, (cy+1)*rows/h
+		r0 := cy * rows / h
+		r1 := max(r0+1, (cy+1)*rows/h)
 		for cx := 0; cx < w; cx++ {
-			c0, c1 := cx*cols/w, (cx+1)*cols/w
+			c0 := cx * cols / w
+			c1 := max(c0+1, (cx+1)*cols/w)
 			sum, n := 0.0, 0
 			for i := r0; i < r1; i++ {
 				for _, v := range vals[i*cols+c0 : i*cols+c1] {

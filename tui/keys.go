@@ -1,0 +1,63 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is the app's one key map: Update matches against it and the help
+// views are generated from it.
+type KeyMap struct {
+	Pause, Step, Save                key.Binding
+	NextPane, PrevPane, Zoom, Escape key.Binding
+	Up, Down, Prev, Next, Variant    key.Binding
+	Edit, Submit                     key.Binding
+	Help, Quit                       key.Binding
+}
+
+// DefaultKeyMap returns the bindings the app starts with.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Pause:    key.NewBinding(key.WithKeys("space", "p"), key.WithHelp("space", "pause/resume")),
+		Step:     key.NewBinding(key.WithKeys("n", "."), key.WithHelp("n", "one batch (paused)")),
+		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save checkpoint")),
+		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
+		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
+		Zoom:     key.NewBinding(key.WithKeys("z", "enter"), key.WithHelp("z/enter", "zoom pane")),
+		Escape:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "unzoom/cancel")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous row/neuron")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next row/neuron")),
+		Prev:     key.NewBinding(key.WithKeys("left", "h", "["), key.WithHelp("←/h", "previous neuron/parameter")),
+		Next:     key.NewBinding(key.WithKeys("right", "l", "]"), key.WithHelp("→/l", "next neuron/parameter")),
+		Variant:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "uncal/cal/current map")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit setting")),
+		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply edit")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// paneKeys are the bindings of one focused pane, for the short help.
+func (k KeyMap) paneKeys(p pane) []key.Binding {
+	switch p {
+	case paneTraces, paneRaster:
+		return []key.Binding{k.Prev, k.Next}
+	case paneMismatch:
+		return []key.Binding{k.Prev, k.Next, k.Variant}
+	case paneParams:
+		return []key.Binding{k.Up, k.Down, k.Edit}
+	}
+	return nil
+}
+
+// ShortHelp implements help.KeyMap: the bindings that fit one line.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Pause, k.Step, k.NextPane, k.Zoom, k.Edit, k.Save, k.Help, k.Quit}
+}
+
+// FullHelp implements help.KeyMap: every binding, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Pause, k.Step, k.Save, k.Quit},
+		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
+		{k.Up, k.Down, k.Prev, k.Next, k.Variant},
+		{k.Edit, k.Submit},
+	}
+}

@@ -1,0 +1,181 @@
+package tui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"inloop/engine"
+	"inloop/tui/plot"
+)
+
+// pane names a part of the screen that can take focus.
+type pane int
+
+const (
+	paneRaster pane = iota
+	paneTraces
+	paneMismatch
+	paneCurves
+	paneParams
+	numPanes
+)
+
+var paneTitles = [numPanes]string{"spikes", "membrane", "mismatch", "curves", "settings"}
+
+// Timing of the event subscription and of quitting.
+const (
+	// frameInterval caps how often events are taken in (and so how often
+	// the screen changes because of training): about 15 frames per second.
+	frameInterval = time.Second / 15
+	// quitWait is how long quitting waits for the run's DoneEvent after
+	// asking it to stop (it writes a checkpoint first).
+	quitWait = 5 * time.Second
+)
+
+// Model is one instance of the app: one terminal or SSH session watching
+// and steering a run. All its state is changed only by Update, on the
+// program's goroutine; the run is reached only through its Source.
+type Model struct {
+	src  Source
+	opts Options
+
+	events <-chan engine.Event
+	cancel func()
+
+	keys   KeyMap
+	help   help.Model
+	styles *Styles
+	dark   bool
+
+	width, height int
+	focus         pane
+	lastPlot      pane // the plot shown beside the settings in the compact layout
+	zoom          bool
+	showHelp      bool
+
+	state runState
+
+	probe   int // selected membrane probe
+	param   int // selected mismatch parameter
+	variant int // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
+	row     int // selected settings row
+
+	editing bool
+	input   textinput.Model
+	editErr string
+	pend    [numSettings]pending
+
+	flash    string // one-line message until the next key
+	flashBad bool
+	quitting bool
+
+	interval time.Duration // event intake interval; 0 in tests
+
+	// render cache: the frame is redrawn only after Update changed something.
+	grid    plot.Grid
+	frame   string
+	dirty   bool
+	lay     layout
+	scratch []float64
+}
+
+// New returns the app for one terminal or session, watching src.
+func New(src Source, opts Options) tea.Model { return newModel(src, opts) }
+
+func newModel(src Source, opts Options) *Model {
+	in := textinput.New()
+	in.Prompt = ""
+	in.CharLimit = 120
+	h := help.New()
+	h.Styles = help.Styles{} // plain text: the app draws it in its own style
+	return &Model{
+		src:      src,
+		opts:     opts,
+		keys:     DefaultKeyMap(),
+		help:     h,
+		dark:     true,
+		styles:   NewStyles(colorprofile.ANSI256, true),
+		width:    80,
+		height:   24,
+		input:    in,
+		variant:  2,
+		interval: frameInterval,
+		dirty:    true,
+	}
+}
+
+// eventsMsg carries the events that arrived since the last one, oldest
+// first; closed says the stream ended.
+type eventsMsg struct {
+	events []engine.Event
+	closed bool
+}
+
+// quitTimeoutMsg ends the wait for the run's DoneEvent when quitting.
+type quitTimeoutMsg struct{}
+
+// waitForEvents waits delay (the frame budget), then for at least one event,
+// and takes whatever else has queued without waiting, so a burst of events
+// costs one Update and one frame. Update re-arms it after each message.
+func waitForEvents(ch <-chan engine.Event, delay time.Duration) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		if delay > 0 {
+			time.Sleep(delay)
+		}
+		ev, ok := <-ch
+		if !ok {
+			return eventsMsg{closed: true}
+		}
+		evs := []engine.Event{ev}
+		for len(evs) < 512 {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return eventsMsg{events: evs, closed: true}
+				}
+				evs = append(evs, ev)
+			default:
+				return eventsMsg{events: evs}
+			}
+		}
+		return eventsMsg{events: evs}
+	}
+}
+
+// Init implements tea.Model: it subscribes to the run and asks for the
+// terminal's background colour.
+func (m *Model) Init() tea.Cmd {
+	if m.src != nil && m.events == nil {
+		m.events, m.cancel = m.src.Subscribe()
+	}
+	return tea.Batch(waitForEvents(m.events, 0), tea.RequestBackgroundColor)
+}
+
+// View implements tea.Model. The frame is drawn into a cell grid that is
+// exactly the terminal's size, and redrawn only when Update changed state.
+func (m *Model) View() tea.View {
+	if m.dirty || m.frame == "" {
+		m.render()
+		m.dirty = false
+	}
+	v := tea.NewView(m.frame)
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "inloop"
+	return v
+}
+
+// unsubscribe ends the event stream (idempotent).
+func (m *Model) unsubscribe() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+}

@@ -1,0 +1,393 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+
+	"inloop/engine"
+	"inloop/tui/demo"
+)
+
+// recorder is a Source that records commands and hands out a channel the
+// test does not use (tests feed events to Update directly).
+type recorder struct {
+	sent []engine.Command
+}
+
+func (r *recorder) Subscribe() (<-chan engine.Event, func()) {
+	return make(chan engine.Event), func() {}
+}
+func (r *recorder) Send(c engine.Command) { r.sent = append(r.sent, c) }
+
+// runEvents are the events of a run some 240 steps in, with a change applied
+// at step 120 and a refused one.
+func runEvents() []engine.Event {
+	h := demo.Hyper()
+	hist := engine.HistoryEvent{}
+	for s := 1; s <= 240; s++ {
+		l, a := demo.Curve(s, 7)
+		hist.Steps, hist.Loss, hist.Accuracy = append(hist.Steps, s), append(hist.Loss, l), append(hist.Accuracy, a)
+	}
+	return []engine.Event{
+		hist,
+		engine.HyperEvent{Step: 0, Hyper: h, Mode: engine.ModeChip},
+		demo.Chip(1, true),
+		demo.Eval(100, 7), demo.Eval(200, 7),
+		engine.CommandEvent{Step: 120, Command: engine.Command{Kind: engine.CmdSet, Name: "lr", Value: "0.002"}, Applied: true},
+		engine.CommandEvent{Step: 130, Command: engine.Command{Kind: engine.CmdSet, Name: "dropout", Value: "2"}, Err: "dropout: 2 out of range (accepted: a number in [0, 1))"},
+		demo.Progress(240, 7, h, false),
+		demo.Sample(240, 7),
+	}
+}
+
+// newTestModel returns a model at a size with a fixed colour profile,
+// having taken the run events.
+func newTestModel(w, h int, p colorprofile.Profile, opts Options) (*Model, *recorder) {
+	src := &recorder{}
+	m := newModel(src, opts)
+	m.interval = 0
+	m.Update(tea.ColorProfileMsg{Profile: p})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m.Update(eventsMsg{events: runEvents()})
+	return m, src
+}
+
+func press(m *Model, keys ...string) {
+	for _, k := range keys {
+		m.Update(keyMsg(k))
+	}
+}
+
+// keyMsg builds the key press a terminal would send for a key name.
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	}
+	r, _ := utf8.DecodeRuneInString(k)
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+func typeText(m *Model, s string) {
+	for _, r := range s {
+		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func plain(m *Model) string { return ansi.Strip(m.View().Content) }
+
+func TestSettingsCount(t *testing.T) {
+	if len(settings) != numSettings || settings[firstCalibration].kind != engine.CmdRecalibrate {
+		t.Fatalf("settings table and its constants disagree")
+	}
+}
+
+// checkFits asserts the frame has at most h lines of at most w cells.
+func checkFits(t *testing.T, out string, w, h int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) > h {
+		t.Fatalf("%d×%d: %d lines", w, h, len(lines))
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			t.Fatalf("%d×%d: line %d is %d cells: %q", w, h, i, n, ansi.Strip(l))
+		}
+	}
+}
+
+func TestEventsFoldIntoState(t *testing.T) {
+	m, _ := newTestModel(80, 24, colorprofile.ASCII, Options{})
+	st := &m.state
+	if len(st.steps) != 240 || st.steps[239] != 240 {
+		t.Fatalf("curve has %d points, want the 240 of the history (the progress at 240 adds none)", len(st.steps))
+	}
+	if !st.hasSample || !st.hasChip || !st.hasHyper || !st.hasProgress || len(st.evals) != 2 {
+		t.Fatalf("latest copies not kept: %+v", st)
+	}
+	if len(st.marks) != 1 || st.marks[0].step != 120 || st.marks[0].label != "lr=0.002" {
+		t.Fatalf("marks = %+v, want the applied lr change only", st.marks)
+	}
+	if m.pend[0].status != editApplied || m.pend[8].status != editRefused || !strings.Contains(m.pend[8].reason, "out of range") {
+		t.Fatalf("command results not matched to rows: %+v", m.pend)
+	}
+	// A progress event for an older step does not add a point.
+	m.Update(eventsMsg{events: []engine.Event{demo.Progress(10, 7, demo.Hyper(), false)}})
+	if len(st.steps) != 240 {
+		t.Fatalf("stale progress added a point")
+	}
+}
+
+func TestCurveIsDecimated(t *testing.T) {
+	var s runState
+	for i := 1; i <= 3*maxCurve; i++ {
+		s.apply(engine.ProgressEvent{Step: i, Loss: 1, Accuracy: 0.5})
+	}
+	if len(s.steps) > maxCurve || len(s.steps) < maxCurve/2 {
+		t.Fatalf("%d points kept, want between %d and %d", len(s.steps), maxCurve/2, maxCurve)
+	}
+	if s.steps[0] != 1 || s.steps[len(s.steps)-1] != 3*maxCurve {
+		t.Fatalf("ends not kept: %v … %v", s.steps[0], s.steps[len(s.steps)-1])
+	}
+}
+
+func TestPauseAndStep(t *testing.T) {
+	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{})
+	press(m, "n")
+	if len(src.sent) != 0 || !m.flashBad {
+		t.Fatalf("step while running sent %v", src.sent)
+	}
+	press(m, "space")
+	m.Update(eventsMsg{events: []engine.Event{demo.Progress(241, 7, demo.Hyper(), true)}})
+	press(m, "n", "space")
+	want := []engine.CommandKind{engine.CmdPause, engine.CmdStep, engine.CmdResume}
+	if len(src.sent) != len(want) {
+		t.Fatalf("sent %v, want %v", src.sent, want)
+	}
+	for i, k := range want {
+		if src.sent[i].Kind != k {
+			t.Fatalf("sent %v, want %v", src.sent, want)
+		}
+	}
+	if !strings.Contains(plain(m), "paused") {
+		t.Fatalf("status bar does not say paused")
+	}
+}
+
+// clearInput deletes what the editor was opened with.
+func clearInput(m *Model) {
+	for range 40 {
+		press(m, "backspace")
+	}
+}
+
+func TestEditValidAppliedOnlyWhenConfirmed(t *testing.T) {
+	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{})
+	press(m, "e")
+	if !m.editing || m.focus != paneParams || m.input.Value() != "0.002" {
+		t.Fatalf("editor not opened on lr with its value: editing=%v value=%q", m.editing, m.input.Value())
+	}
+	clearInput(m)
+	typeText(m, "0.01")
+	press(m, "enter")
+	if len(src.sent) != 1 || src.sent[0] != (engine.Command{Kind: engine.CmdSet, Name: "lr", Value: "0.01"}) {
+		t.Fatalf("sent %v", src.sent)
+	}
+	if m.editing || m.pend[0].status != editSent {
+		t.Fatalf("after enter: editing=%v pending=%+v", m.editing, m.pend[0])
+	}
+	if out := plain(m); !strings.Contains(out, "→ 0.01") {
+		t.Fatalf("pending value not shown:\n%s", out)
+	}
+	h := demo.Hyper()
+	h.LR = 0.01
+	m.Update(eventsMsg{events: []engine.Event{
+		engine.CommandEvent{Step: 241, Command: src.sent[0], Applied: true},
+		engine.HyperEvent{Step: 241, Hyper: h, Mode: engine.ModeChip},
+	}})
+	if m.pend[0].status != editApplied || len(m.state.marks) != 2 {
+		t.Fatalf("not applied: %+v marks %v", m.pend[0], m.state.marks)
+	}
+	if out := plain(m); !strings.Contains(out, "0.01 ✓") || !strings.Contains(out, "lr=0.01 applied at step 241") {
+		t.Fatalf("applied value not shown:\n%s", out)
+	}
+}
+
+func TestEditInvalidSendsNothing(t *testing.T) {
+	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{})
+	press(m, "e")
+	clearInput(m)
+	typeText(m, "fast")
+	press(m, "enter")
+	if len(src.sent) != 0 || !m.editing || !strings.Contains(m.editErr, "not a number") {
+		t.Fatalf("sent %v editing %v err %q", src.sent, m.editing, m.editErr)
+	}
+	if out := plain(m); !strings.Contains(out, "✗ lr:") {
+		t.Fatalf("inline error not shown:\n%s", out)
+	}
+	press(m, "esc")
+	if m.editing || len(src.sent) != 0 {
+		t.Fatalf("esc did not cancel")
+	}
+	// Mode and seed are checked here too.
+	m.row = 9
+	press(m, "e")
+	clearInput(m)
+	typeText(m, "quantum")
+	press(m, "enter")
+	if len(src.sent) != 0 || !strings.Contains(m.editErr, "accepted: chip, software, transfer") {
+		t.Fatalf("bad mode: sent %v err %q", src.sent, m.editErr)
+	}
+}
+
+func TestRefusedShowsReason(t *testing.T) {
+	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{})
+	m.row = 11 // decalibrate
+	press(m, "e")
+	typeText(m, "0.3")
+	press(m, "enter")
+	if len(src.sent) != 1 || src.sent[0].Kind != engine.CmdDecalibrate || src.sent[0].Value != "0.3" {
+		t.Fatalf("sent %v", src.sent)
+	}
+	m.Update(eventsMsg{events: []engine.Event{engine.CommandEvent{Step: 250, Command: src.sent[0], Err: "the chip is busy"}}})
+	if m.pend[11].status != editRefused || !strings.Contains(plain(m), "the chip is busy") {
+		t.Fatalf("refusal not shown: %+v", m.pend[11])
+	}
+}
+
+func TestReadOnlyRefusesEdits(t *testing.T) {
+	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{ReadOnly: true, ReadOnlyReason: "watching only"})
+	press(m, "space", "s", "e")
+	if len(src.sent) != 0 || m.editing {
+		t.Fatalf("read-only sent %v, editing %v", src.sent, m.editing)
+	}
+	if out := plain(m); !strings.Contains(out, "watching only") || !strings.Contains(out, "read-only") {
+		t.Fatalf("reason not shown:\n%s", out)
+	}
+}
+
+func TestQuit(t *testing.T) {
+	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{})
+	_, cmd := m.Update(keyMsg("q"))
+	if len(src.sent) != 0 || cmd == nil {
+		t.Fatalf("quit without owning the run sent %v", src.sent)
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatalf("quit did not quit")
+	}
+
+	m, src = newTestModel(80, 24, colorprofile.ASCII, Options{StopOnQuit: true})
+	m.events = make(chan engine.Event) // subscribed
+	_, cmd = m.Update(keyMsg("q"))
+	if len(src.sent) != 1 || src.sent[0].Kind != engine.CmdStop || !m.quitting || cmd == nil {
+		t.Fatalf("quit sent %v, quitting %v", src.sent, m.quitting)
+	}
+	_, cmd = m.Update(eventsMsg{events: []engine.Event{engine.DoneEvent{}}})
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatalf("DoneEvent did not end the app")
+	}
+}
+
+func TestFocusZoomAndSelections(t *testing.T) {
+	m, _ := newTestModel(200, 60, colorprofile.ASCII, Options{})
+	press(m, "tab")
+	if m.focus != paneTraces {
+		t.Fatalf("focus %v", m.focus)
+	}
+	press(m, "right", "right")
+	if m.probe != 2 || !strings.Contains(plain(m), "‹ hidden 42 ›") {
+		t.Fatalf("probe %d", m.probe)
+	}
+	press(m, "shift+tab", "shift+tab")
+	if m.focus != paneParams {
+		t.Fatalf("focus %v after shift+tab", m.focus)
+	}
+	press(m, "tab", "tab", "tab", "l", "v")
+	if m.focus != paneMismatch || m.param != 1 || m.variant != 0 || !strings.Contains(plain(m), "‹ reset ›") {
+		t.Fatalf("mismatch selection: focus %v param %d variant %d", m.focus, m.param, m.variant)
+	}
+	press(m, "z")
+	out := plain(m)
+	if !m.zoom || strings.Contains(out, "settings") || !strings.Contains(out, "mismatch") {
+		t.Fatalf("zoom did not show the mismatch pane alone:\n%s", out)
+	}
+	press(m, "esc")
+	if m.zoom {
+		t.Fatalf("esc did not unzoom")
+	}
+	// A click focuses the pane under the pointer (of the frame last drawn).
+	m.View()
+	r := m.lay.panes[paneCurves]
+	m.Update(tea.MouseClickMsg{X: r.X + 3, Y: r.Y + 3, Button: tea.MouseLeft})
+	if m.focus != paneCurves {
+		t.Fatalf("click focus %v", m.focus)
+	}
+	// The wheel over the settings moves the selected row.
+	r = m.lay.panes[paneParams]
+	m.Update(tea.MouseWheelMsg{X: r.X + 3, Y: r.Y + 3, Button: tea.MouseWheelDown})
+	if m.focus != paneParams || m.row != 1 {
+		t.Fatalf("wheel: focus %v row %d", m.focus, m.row)
+	}
+}
+
+// TestNoOverflow checks that at every size, in every state, the frame has
+// at most as many lines as the terminal and no line is wider than it.
+func TestNoOverflow(t *testing.T) {
+	states := map[string]func(m *Model){
+		"plain": func(*Model) {},
+		"zoom":  func(m *Model) { press(m, "tab", "tab", "z") },
+		"help":  func(m *Model) { press(m, "?") },
+		"edit": func(m *Model) {
+			m.row = 10
+			press(m, "e")
+			typeText(m, "leak=80,threshold=150,tau_mem=broken")
+			press(m, "enter")
+		},
+		"empty": nil,
+	}
+	var sizes [][2]int
+	for w := 1; w <= 260; w += 13 {
+		for h := 1; h <= 80; h += 7 {
+			sizes = append(sizes, [2]int{w, h})
+		}
+	}
+	// The layout thresholds and their neighbours.
+	for _, sz := range [][2]int{{80, 24}, {200, 60}, {minW, minH}, {minW - 1, minH - 1}, {69, 24}, {70, 24},
+		{midW - 1, midH}, {midW, midH}, {gridW - 1, gridH}, {gridW, gridH}, {gridW, gridH - 1}, {300, 100}} {
+		sizes = append(sizes, sz)
+	}
+	for name, prep := range states {
+		for _, sz := range sizes {
+			w, h := sz[0], sz[1]
+			{
+				var m *Model
+				if prep == nil {
+					m = newModel(&recorder{}, Options{Title: "shared run", Dataset: "yinyang"})
+					m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+				} else {
+					m, _ = newTestModel(w, h, colorprofile.ANSI256, Options{Dataset: "fashion-mnist", ReadOnly: name == "plain", ReadOnlyReason: "a long reason that has to wrap over more than one line of the settings pane"})
+					prep(m)
+				}
+				out := m.View().Content
+				checkFits(t, out, w, h)
+			}
+		}
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
+		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
+			m, _ := newTestModel(sz[0], sz[1], colorprofile.TrueColor, Options{Dataset: "yinyang"})
+			b.ReportAllocs()
+			for b.Loop() {
+				m.dirty = true
+				_ = m.View()
+			}
+		})
+	}
+}

@@ -1,0 +1,322 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"inloop/engine"
+)
+
+// Update implements tea.Model. It is a pure step: a message in, the state
+// changed, commands out. It never blocks (Source.Send never blocks).
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd, changed := m.update(msg)
+	if changed {
+		m.dirty = true
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return nil, true
+	case tea.ColorProfileMsg:
+		m.styles = NewStyles(msg.Profile, m.dark)
+		return nil, true
+	case tea.BackgroundColorMsg:
+		m.dark = msg.IsDark()
+		m.styles = NewStyles(m.styles.Profile, m.dark)
+		return nil, true
+	case eventsMsg:
+		return m.takeEvents(msg), true
+	case quitTimeoutMsg:
+		m.unsubscribe()
+		return tea.Quit, false
+	case tea.KeyPressMsg:
+		return m.handleKey(msg), true
+	case tea.MouseClickMsg:
+		return m.handleClick(msg.Mouse()), true
+	case tea.MouseWheelMsg:
+		return m.handleWheel(msg.Mouse()), true
+	}
+	return nil, false
+}
+
+// takeEvents folds a batch of events into the state and re-arms the
+// subscription.
+func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
+	for _, ev := range msg.events {
+		m.state.apply(ev)
+		if ce, ok := ev.(engine.CommandEvent); ok {
+			m.commandResult(ce)
+		}
+	}
+	m.clampSelections()
+	if msg.closed {
+		m.state.closed = true
+		if m.quitting {
+			m.unsubscribe()
+			return tea.Quit
+		}
+		return nil
+	}
+	if m.quitting && m.state.done != nil {
+		m.unsubscribe()
+		return tea.Quit
+	}
+	delay := m.interval
+	if m.quitting {
+		delay = 0
+	}
+	return waitForEvents(m.events, delay)
+}
+
+// commandResult records what became of a command this or another session sent.
+func (m *Model) commandResult(ce engine.CommandEvent) {
+	for i, st := range settings {
+		if !st.matches(ce.Command) {
+			continue
+		}
+		p := &m.pend[i]
+		if p.status == editSent && p.value != ce.Command.Value && st.kind != engine.CmdUncalibrate {
+			continue // a result for an older value; ours is still on its way
+		}
+		p.value, p.step, p.reason = ce.Command.Value, ce.Step, ce.Err
+		p.status = editApplied
+		if !ce.Applied {
+			p.status = editRefused
+		}
+	}
+	label := commandLabel(ce.Command)
+	switch {
+	case !ce.Applied:
+		m.setFlash(fmt.Sprintf("✗ %s refused: %s", label, ce.Err), true)
+	case ce.Command.Kind == engine.CmdSave:
+		m.setFlash(fmt.Sprintf("✓ checkpoint saved at step %d", ce.Step), false)
+	case marked(ce.Command.Kind):
+		m.setFlash(fmt.Sprintf("✓ %s applied at step %d", label, ce.Step), false)
+	}
+}
+
+func (m *Model) setFlash(s string, bad bool) { m.flash, m.flashBad = s, bad }
+
+// clampSelections keeps the selected probe and parameter valid as events
+// change how many there are.
+func (m *Model) clampSelections() {
+	if n := len(m.state.sample.Probes); m.probe >= n {
+		m.probe = max(n-1, 0)
+	}
+	if n := len(m.state.chip.Params); m.param >= n {
+		m.param = max(n-1, 0)
+	}
+}
+
+// send passes a command to the run, unless this instance is read-only.
+func (m *Model) send(c engine.Command) bool {
+	if m.opts.ReadOnly {
+		m.setFlash("read-only: "+m.opts.ReadOnlyReason, true)
+		return false
+	}
+	if m.src != nil {
+		m.src.Send(c)
+	}
+	return true
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if m.editing {
+		return m.editKey(msg)
+	}
+	m.flash = ""
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+	case key.Matches(msg, k.Escape):
+		m.showHelp, m.zoom = false, false
+	case key.Matches(msg, k.NextPane):
+		m.setFocus((m.focus + 1) % numPanes)
+	case key.Matches(msg, k.PrevPane):
+		m.setFocus((m.focus + numPanes - 1) % numPanes)
+	case m.focus == paneParams && msg.String() == "enter":
+		return m.startEdit()
+	case key.Matches(msg, k.Zoom):
+		m.zoom = !m.zoom
+	case key.Matches(msg, k.Pause):
+		if m.state.paused() {
+			m.send(engine.Command{Kind: engine.CmdResume})
+		} else {
+			m.send(engine.Command{Kind: engine.CmdPause})
+		}
+	case key.Matches(msg, k.Step):
+		if !m.state.paused() {
+			m.setFlash("single steps run while paused: press space first", true)
+		} else {
+			m.send(engine.Command{Kind: engine.CmdStep})
+		}
+	case key.Matches(msg, k.Save):
+		if m.send(engine.Command{Kind: engine.CmdSave}) {
+			m.setFlash("saving a checkpoint…", false)
+		}
+	case key.Matches(msg, k.Edit):
+		m.setFocus(paneParams)
+		return m.startEdit()
+	case key.Matches(msg, k.Variant):
+		m.variant = (m.variant + 1) % 3
+	case key.Matches(msg, k.Up):
+		m.move(-1, true)
+	case key.Matches(msg, k.Down):
+		m.move(1, true)
+	case key.Matches(msg, k.Prev):
+		m.move(-1, false)
+	case key.Matches(msg, k.Next):
+		m.move(1, false)
+	}
+	return nil
+}
+
+func (m *Model) setFocus(p pane) {
+	m.focus = p
+	if p != paneParams {
+		m.lastPlot = p
+	}
+}
+
+// move steps the focused pane's selection: settings rows, membrane probes,
+// mismatch parameters. vertical is ↑/↓ (rows), else ←/→.
+func (m *Model) move(d int, vertical bool) {
+	wrap := func(i, n int) int {
+		if n == 0 {
+			return 0
+		}
+		return ((i+d)%n + n) % n
+	}
+	switch m.focus {
+	case paneParams:
+		if vertical {
+			m.row = wrap(m.row, len(settings))
+		}
+	case paneTraces, paneRaster:
+		m.probe = wrap(m.probe, len(m.state.sample.Probes))
+	case paneMismatch:
+		m.param = wrap(m.param, len(m.state.chip.Params))
+	}
+}
+
+// startEdit opens the editor on the selected settings row; actions without
+// a value are sent at once.
+func (m *Model) startEdit() tea.Cmd {
+	if m.opts.ReadOnly {
+		m.setFlash("read-only: "+m.opts.ReadOnlyReason, true)
+		return nil
+	}
+	st := settings[m.row]
+	if st.noValue {
+		c, _ := st.command("")
+		if m.send(c) {
+			m.pend[m.row] = pending{status: editSent}
+		}
+		return nil
+	}
+	m.editing, m.editErr = true, ""
+	m.input.SetValue(st.value(&m.state))
+	m.input.Focus()
+	m.input.CursorEnd()
+	return nil
+}
+
+// editKey handles a key while a value is being typed.
+func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "ctrl+c":
+		m.editing = false
+		return m.quit()
+	case "esc":
+		m.editing, m.editErr = false, ""
+		m.input.Blur()
+		return nil
+	case "enter":
+		st := settings[m.row]
+		c, err := st.command(m.input.Value())
+		if err != nil {
+			m.editErr = err.Error() // inline; nothing is sent
+			return nil
+		}
+		if m.send(c) {
+			m.pend[m.row] = pending{value: c.Value, status: editSent}
+		}
+		m.editing, m.editErr = false, ""
+		m.input.Blur()
+		return nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	m.editErr = ""
+	_ = cmd // the cursor does not blink: no timers while typing
+	return nil
+}
+
+// quit ends the app. Where the app owns the run it first asks the run to
+// stop and waits briefly for its DoneEvent, so a checkpoint is written.
+func (m *Model) quit() tea.Cmd {
+	if m.quitting {
+		m.unsubscribe()
+		return tea.Quit // a second quit does not wait
+	}
+	if m.opts.StopOnQuit && !m.opts.ReadOnly && m.events != nil && !m.state.closed && m.state.done == nil {
+		m.quitting = true
+		m.src.Send(engine.Command{Kind: engine.CmdStop})
+		m.setFlash("stopping the run: writing a checkpoint…", false)
+		return tea.Tick(quitWait, func(time.Time) tea.Msg { return quitTimeoutMsg{} })
+	}
+	m.unsubscribe()
+	return tea.Quit
+}
+
+func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
+	if ms.Button != tea.MouseLeft {
+		return nil
+	}
+	if p, ok := m.lay.tabAt(ms.X, ms.Y); ok {
+		m.setFocus(p)
+		return nil
+	}
+	for p := pane(0); p < numPanes; p++ {
+		r := m.lay.panes[p]
+		if !r.Empty() && r.Contains(ms.X, ms.Y) {
+			m.setFocus(p)
+			if p == paneParams && !m.editing {
+				if i := m.lay.rowAt(ms.Y); i >= 0 {
+					m.row = i
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (m *Model) handleWheel(ms tea.Mouse) tea.Cmd {
+	d := 0
+	switch ms.Button {
+	case tea.MouseWheelUp:
+		d = -1
+	case tea.MouseWheelDown:
+		d = 1
+	default:
+		return nil
+	}
+	for p := pane(0); p < numPanes; p++ {
+		if r := m.lay.panes[p]; !r.Empty() && r.Contains(ms.X, ms.Y) {
+			m.setFocus(p)
+			m.move(d, p == paneParams)
+		}
+	}
+	return nil
+}

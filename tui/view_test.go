@@ -1,0 +1,46 @@
+package tui
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// TestViewGolden pins whole frames at fixed sizes and colour profiles
+// (256 colours and none), and in the states a user reaches with keys.
+func TestViewGolden(t *testing.T) {
+	profiles := map[string]colorprofile.Profile{"ansi256": colorprofile.ANSI256, "ascii": colorprofile.ASCII, "ansi16": colorprofile.ANSI}
+	for _, name := range []string{"ansi256", "ascii", "ansi16"} {
+		for _, sz := range [][2]int{{80, 24}, {200, 60}} {
+			t.Run(fmt.Sprintf("%s_%dx%d", name, sz[0], sz[1]), func(t *testing.T) {
+				m, _ := newTestModel(sz[0], sz[1], profiles[name], Options{Dataset: "yinyang"})
+				out := m.View().Content
+				checkFits(t, out, sz[0], sz[1])
+				golden.RequireEqual(t, out)
+			})
+		}
+	}
+	states := map[string]func(m *Model){
+		"edit_error": func(m *Model) {
+			press(m, "e")
+			clearInput(m)
+			typeText(m, "2")
+			press(m, "enter")
+		},
+		"help":           func(m *Model) { press(m, "?") },
+		"zoom_membrane":  func(m *Model) { press(m, "tab", "z") },
+		"mismatch_uncal": func(m *Model) { press(m, "tab", "tab", "right", "right", "v") },
+		"curves":         func(m *Model) { press(m, "shift+tab", "shift+tab") },
+	}
+	for name, prep := range states {
+		t.Run(name, func(t *testing.T) {
+			m, _ := newTestModel(80, 24, colorprofile.ASCII, Options{Dataset: "yinyang"})
+			prep(m)
+			out := m.View().Content
+			checkFits(t, out, 80, 24)
+			golden.RequireEqual(t, out)
+		})
+	}
+}
