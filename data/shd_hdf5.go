@@ -16,7 +16,11 @@ func readSHDFile(path string) (raw SHDRaw, err error) {
 			err = &FormatError{File: path, Fault: fmt.Sprintf("corrupt HDF5 file (reader failed: %v)", r)}
 		}
 	}()
-	if _, err := os.Stat(path); err != nil {
+	st, err := os.Stat(path)
+	if err != nil {
+		return raw, err
+	}
+	if err := guardHDF5(path, st.Size()); err != nil {
 		return raw, err
 	}
 	f, err := hdf5.Open(path)
@@ -34,6 +38,9 @@ func readSHDFile(path string) (raw SHDRaw, err error) {
 		d := sets[p]
 		if d == nil {
 			return nil, &FormatError{File: path, Fault: "wrong layout: no dataset " + p + " (want SHD's /spikes/times, /spikes/units, /labels)"}
+		}
+		if err := checkDataset(p, d, st.Size()); err != nil {
+			return nil, &FormatError{File: path, Fault: err.Error()}
 		}
 		return d, nil
 	}
@@ -61,15 +68,37 @@ func readSHDFile(path string) (raw SHDRaw, err error) {
 	if raw.Labels, err = d.Read(); err != nil {
 		return raw, &FormatError{File: path, Fault: "cannot read /labels as numbers", Err: err}
 	}
-	if d := sets["/extra/speaker"]; d != nil {
+	if d := sets["/extra/speaker"]; d != nil && checkDataset("/extra/speaker", d, st.Size()) == nil {
 		if raw.Speakers, err = d.Read(); err != nil {
 			return raw, &FormatError{File: path, Fault: "cannot read /extra/speaker as numbers", Err: err}
 		}
 	}
-	if d := sets["/extra/keys"]; d != nil {
+	if d := sets["/extra/keys"]; d != nil && checkDataset("/extra/keys", d, st.Size()) == nil {
 		if raw.Keys, err = d.ReadVLenBytes(); err != nil {
 			raw.Keys = nil // keys only name classes; the standard names serve
 		}
 	}
 	return raw, nil
+}
+
+// guardHDF5 runs checkHeaps on the file at path.
+func guardHDF5(path string, size int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := checkHeaps(f, size); err != nil {
+		return &FormatError{File: path, Fault: err.Error()}
+	}
+	return nil
+}
+
+// checkDataset bounds dataset d's claimed size by the file size.
+func checkDataset(name string, d *hdf5.Dataset, fileSize int64) error {
+	info, err := d.Info()
+	if err != nil {
+		return fmt.Errorf("dataset %s: unreadable header: %v", name, err)
+	}
+	return checkDatasetInfo(name, info, fileSize)
 }

@@ -381,3 +381,34 @@ func FuzzSHDFile(f *testing.F) {
 		DecodeSHD(raw)
 	})
 }
+
+// TestHDF5Guard: heap headers claiming more bytes than the file holds are
+// refused before the HDF5 reader would allocate them.
+func TestHDF5Guard(t *testing.T) {
+	dir := sharedData(t, "shd-synthetic")
+	b, err := os.ReadFile(filepath.Join(dir, "synthetic_shd_layout_contiguous.h5"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sig := range []string{"GCOL\x01", "HEAP\x00"} {
+		i := strings.Index(string(b), sig)
+		if i < 0 {
+			t.Fatalf("no %q in the synthetic file", sig)
+		}
+		bad := slices.Clone(b)
+		binary.LittleEndian.PutUint64(bad[i+8:], 0xc0000400000)
+		p := filepath.Join(t.TempDir(), "shd_test.h5")
+		os.WriteFile(p, bad, 0o644)
+		_, err := readSHDFile(p)
+		var fe *FormatError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "claims") {
+			t.Errorf("%q: err = %v", sig[:4], err)
+		}
+	}
+	if err := checkDatasetInfo("/x", "Dataset: class_9 (size=16 bytes), 1D array [4000000000], contiguous", 1<<20); err == nil {
+		t.Error("huge dataset accepted")
+	}
+	if err := checkDatasetInfo("/x", "Dataset: class_9 (size=16 bytes), 1D array [3], contiguous", 1<<20); err != nil {
+		t.Error(err)
+	}
+}
