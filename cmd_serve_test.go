@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Bad serve command lines exit 2 with a one-line reason, before listening.
+func TestServeRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	openKey := filepath.Join(dir, "open_key")
+	// Generate a key through the server's own path, then open it to others.
+	var out, errOut bytes.Buffer
+	if code := run([]string{"serve", "--public", "--host-key", openKey, "--listen", "256.0.0.1:1"}, nil, &out, &errOut); code != 2 {
+		t.Fatalf("setup: exit %d: %s", code, errOut.String())
+	}
+	if err := os.Chmod(openKey, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, "key")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--host-key", key}, "choose who may connect: --authorized-keys FILE"},
+		{[]string{"serve", "--public", "--join", "everyone", "--host-key", key}, `--join "everyone" is not accepted (accepted: own, shared)`},
+		{[]string{"serve", "--public", "--listen", "2222", "--host-key", key}, `--listen "2222" is not accepted`},
+		{[]string{"serve", "--authorized-keys", filepath.Join(dir, "none"), "--host-key", key}, "is not a readable file"},
+		{[]string{"serve", "--public", "--fps", "0", "--host-key", key}, "--fps 0 is not accepted"},
+		{[]string{"serve", "--public", "--resume", dir, "--host-key", key}, "use it with --join shared"},
+		{[]string{"serve", "--public", "--host-key", openKey}, "chmod 600"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(tc.args, nil, &stdout, &stderr)
+		msg := stderr.String()
+		if code != 2 || !strings.Contains(msg, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args[1:], code, msg, tc.want)
+		}
+		if strings.Count(strings.TrimSpace(msg), "\n") != 0 {
+			t.Errorf("%v: reason is not one line: %q", tc.args[1:], msg)
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package serve
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"inloop/engine"
+	"inloop/tui"
+)
+
+// The measurements below run the real app on real Yin-Yang training runs.
+// They are slow, so they run only when asked for by environment variable.
+
+func envSeconds(name string, def int) time.Duration {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return time.Duration(def) * time.Second
+}
+
+// yinYangTrainer makes real runs: Yin-Yang in the loop on chip seed 1.
+func yinYangTrainer(string) (Trainer, error) {
+	cfg, err := engine.DefaultConfig("yinyang")
+	if err != nil {
+		return nil, err
+	}
+	t, err := engine.NewTrainer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// TestSSHBandwidth measures the bytes per second one SSH client receives
+// while its run trains, at 80×24 and 200×60, for a few frame-rate caps.
+//
+//	INLOOP_SSH_BW=1 go test ./tui/serve/ -run TestSSHBandwidth -v
+func TestSSHBandwidth(t *testing.T) {
+	if os.Getenv("INLOOP_SSH_BW") == "" {
+		t.Skip("set INLOOP_SSH_BW=1 to measure bytes per second sent to one client (real app, real training)")
+	}
+	window := envSeconds("INLOOP_SSH_BW_SECONDS", 10)
+	fpsList := []int{60, 15}
+	if s := os.Getenv("INLOOP_SSH_BW_FPS"); s != "" {
+		fpsList = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				t.Fatalf("INLOOP_SSH_BW_FPS=%q: want numbers like 60,15", s)
+			}
+			fpsList = append(fpsList, n)
+		}
+	}
+	for _, fps := range fpsList {
+		for _, size := range [][2]int{{80, 24}, {200, 60}} {
+			t.Run(fmt.Sprintf("fps%d_%dx%d", fps, size[0], size[1]), func(t *testing.T) {
+				ts := startServer(t, func(c *Config) {
+					c.FPS = fps
+					c.App = tui.New
+					c.NewTrainer = yinYangTrainer
+				})
+				tm := openTerm(t, mustDial(t, ts.addr, anonymous()), size[0], size[1])
+				tm.waitScreen(t, "your run")
+				time.Sleep(3 * time.Second) // first full paint and the run's start
+				if keys := os.Getenv("INLOOP_SSH_BW_KEYS"); keys != "" {
+					tm.typeKeys(t, keys) // e.g. "\t\t\t" to show the curves
+					time.Sleep(time.Second)
+				}
+				before := tm.bytes()
+				time.Sleep(window)
+				got := tm.bytes() - before
+				rate := float64(got) / window.Seconds() / 1024
+				t.Logf("fps cap %d, %dx%d: %d bytes in %s = %.1f KiB/s", fps, size[0], size[1], got, window, rate)
+				if os.Getenv("INLOOP_SSH_BW_SHOW") != "" {
+					t.Logf("the client's screen at the end:\n%s", tm.screen.String())
+				}
+			})
+		}
+	}
+}
+
+func (tm *term) bytes() int {
+	tm.screen.mu.Lock()
+	defer tm.screen.mu.Unlock()
+	return tm.screen.bytesSeen
+}
+
+// TestSoak holds 20 sessions of the real app for 60 s (own mode: two own
+// runs, the rest on the shared run), closes them all and checks that the
+// sessions' goroutines and memory are released.
+//
+//	INLOOP_SOAK=1 go test ./tui/serve/ -run TestSoak -v -timeout 5m
+func TestSoak(t *testing.T) {
+	if os.Getenv("INLOOP_SOAK") == "" {
+		t.Skip("set INLOOP_SOAK=1 for the 60 s soak test with 20 sessions")
+	}
+	const sessions = 20
+	hold := envSeconds("INLOOP_SOAK_SECONDS", 60)
+
+	g0, heap0 := settle()
+	t.Logf("baseline: %d goroutines, heap %.1f MiB", g0, mib(heap0))
+
+	ts := startServer(t, func(c *Config) {
+		c.FPS = 15
+		c.MaxTrainers = 2
+		c.App = tui.New
+		c.NewTrainer = yinYangTrainer
+	})
+	terms := make([]*term, sessions)
+	for i := range terms {
+		terms[i] = openTerm(t, mustDial(t, ts.addr, anonymous()), 100, 30)
+	}
+	for _, tm := range terms {
+		tm.waitScreen(t, " run ")
+	}
+	var peakG int
+	var peakHeap uint64
+	deadline := time.Now().Add(hold)
+	for i := 0; time.Now().Before(deadline); i++ {
+		time.Sleep(time.Second)
+		terms[i%sessions].typeKeys(t, "\t") // someone moves the focus now and then
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peakG = max(peakG, runtime.NumGoroutine())
+		peakHeap = max(peakHeap, ms.HeapAlloc)
+	}
+	in := 0
+	for _, tm := range terms {
+		in += tm.bytes()
+	}
+	t.Logf("held %d sessions for %s: peak %d goroutines, peak heap %.1f MiB, clients received %.1f MiB",
+		sessions, hold, peakG, mib(peakHeap), mib(uint64(in)))
+
+	var wg sync.WaitGroup
+	for _, tm := range terms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tm.sess.Close()
+		}()
+	}
+	wg.Wait()
+	waitFor(t, "all sessions logged", func() bool { return strings.Count(ts.log.String(), "session user=") == sessions })
+	waitFor(t, "own runs stopped", func() bool { return strings.Count(ts.log.String(), "(stopped)") == 2 })
+	ts.mu.Lock()
+	active, live := ts.active, len(ts.sessions)
+	ts.mu.Unlock()
+	if active != 0 || live != 0 {
+		t.Errorf("after closing: %d sessions hold slots, %d registered", active, live)
+	}
+	gUp, heapUp := settle()
+	t.Logf("sessions closed, server up (shared run still training): %d goroutines, heap %.1f MiB", gUp, mib(heapUp))
+
+	ts.shutdown(t)
+	var g1 int
+	var heap1 uint64
+	waitFor(t, "goroutines back to baseline", func() bool {
+		g1, heap1 = settle()
+		return g1 <= g0+2
+	})
+	t.Logf("after shutdown: %d goroutines (baseline %d), heap %.1f MiB (baseline %.1f MiB)", g1, g0, mib(heap1), mib(heap0))
+	if heap1 > heap0+32<<20 {
+		t.Errorf("heap after shutdown %.1f MiB, baseline %.1f MiB: memory left behind", mib(heap1), mib(heap0))
+	}
+}
+
+// settle collects garbage and returns the goroutine count and live heap.
+func settle() (int, uint64) {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return runtime.NumGoroutine(), ms.HeapAlloc
+}
+
+func mib(b uint64) float64 { return float64(b) / (1 << 20) }
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for: %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
