@@ -27,7 +27,7 @@ func tinyYinYang(t *testing.T, dir string) Config {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Hidden, cfg.Epochs, cfg.RunDir = 16, 2, dir
+	cfg.Hidden, cfg.Epochs, cfg.RunDir = 16, 1, dir
 	return cfg
 }
 
@@ -71,13 +71,13 @@ func evalsOf(t *testing.T, tr *Trainer) ([]EvalEvent, Summary) {
 }
 
 // TestTrainerRealLearnerResumeMidEpoch stops a chip-mode run in the middle
-// of its second epoch and resumes it: the final evaluation must be the
+// of its epoch and resumes it: the final evaluation must be the
 // uninterrupted run's, to the last bit.
 func TestTrainerRealLearnerResumeMidEpoch(t *testing.T) {
 	whole, wsum := evalsOf(t, realTrainer(t, tinyYinYang(t, ""), nil))
 	dir := t.TempDir()
 	first := realTrainer(t, tinyYinYang(t, dir), func(tr **Trainer, k int) {
-		if k == 137 {
+		if k == 37 {
 			(*tr).Send(Command{Kind: CmdStop})
 		}
 	})
@@ -97,13 +97,20 @@ func TestTrainerRealLearnerResumeMidEpoch(t *testing.T) {
 }
 
 // TestTrainerSampleViewsDoNotChangeTraining views a sample before every
-// step: the app watching a run must not change what it learns.
+// step: the app watching a run must not change what it learns. Both runs
+// stop after 40 steps and evaluate there.
 func TestTrainerSampleViewsDoNotChangeTraining(t *testing.T) {
-	plain, _ := evalsOf(t, realTrainer(t, tinyYinYang(t, ""), nil))
-	var viewed *Trainer
-	viewed = realTrainer(t, tinyYinYang(t, ""), func(tr **Trainer, k int) {
+	plain, _ := evalsOf(t, realTrainer(t, tinyYinYang(t, ""), func(tr **Trainer, k int) {
+		if k == 40 {
+			(*tr).Send(Command{Kind: CmdStop})
+		}
+	}))
+	viewed := realTrainer(t, tinyYinYang(t, ""), func(tr **Trainer, k int) {
 		if _, err := (*tr).l.SampleView(k % 100); err != nil {
 			t.Error(err)
+		}
+		if k == 40 {
+			(*tr).Send(Command{Kind: CmdStop})
 		}
 	})
 	watched, _ := evalsOf(t, viewed)
