@@ -1,0 +1,41 @@
+package hw
+
+import (
+	"runtime"
+	"testing"
+)
+
+// benchRun runs batches of 100 MNIST-shaped samples (256 inputs spiking once
+// → 246 hidden → 10 outputs, 34 µs, 21 CADC frames) and reports samples/s
+// and the peak heap in use during a batch.
+func benchRun(b *testing.B, grid bool) {
+	c := New(Options{ChipSeed: 1, NoiseSeed: 2})
+	if err := c.Configure(mnistNetwork(1, 8, 20)); err != nil {
+		b.Fatal(err)
+	}
+	batch := mnistStimuli(1, 100, grid)
+	if _, err := c.Run(batch, RunOptions{}); err != nil { // warm the scratch
+		b.Fatal(err)
+	}
+	spikes := 0
+	b.ResetTimer()
+	for b.Loop() {
+		obs, err := c.Run(batch, RunOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		spikes = 0
+		for _, o := range obs {
+			spikes += len(o.Spikes)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(spikes)/float64(len(batch)), "spikes/sample")
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
+}
+
+func BenchmarkRunMNIST(b *testing.B)           { benchRun(b, true) }
+func BenchmarkRunMNISTContinuous(b *testing.B) { benchRun(b, false) }

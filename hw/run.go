@@ -1,0 +1,146 @@
+package hw
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// StimulusError is a stimulus the chip cannot play.
+type StimulusError struct {
+	Sample int
+	Msg    string
+}
+
+func (e *StimulusError) Error() string { return fmt.Sprintf("hw: sample %d: %s", e.Sample, e.Msg) }
+
+// maxDuration bounds one sample's recording, µs (the FPGA's timer range is
+// far larger; this guards against nonsense input).
+const maxDuration = 1e6
+
+func (c *Chip) checkStimulus(k int, s *Stimulus) error {
+	if !(s.Duration > 0) || s.Duration > maxDuration {
+		return &StimulusError{k, fmt.Sprintf("duration %g µs; need 0 < duration ≤ %g µs", s.Duration, float64(maxDuration))}
+	}
+	prev := 0.0
+	for i, e := range s.Events {
+		if !(e.Time >= 0) || math.IsInf(e.Time, 0) {
+			return &StimulusError{k, fmt.Sprintf("event %d at time %g µs; times must be finite and ≥ 0", i, e.Time)}
+		}
+		if e.Time < prev {
+			return &StimulusError{k, fmt.Sprintf("event %d at %g µs comes after %g µs; events must be sorted by time", i, e.Time, prev)}
+		}
+		prev = e.Time
+		if e.Source < 0 || int(e.Source) >= c.net.inputs {
+			return &StimulusError{k, fmt.Sprintf("event %d from input %d; the network has inputs 0..%d", i, e.Source, c.net.inputs-1)}
+		}
+	}
+	return nil
+}
+
+// Run plays every sample of batch and returns its observations. Samples are
+// independent (all neurons start at rest) and run in parallel on GOMAXPROCS
+// goroutines; sample k's temporal noise comes from (NoiseSeed, Sequence()+k),
+// so results are bit-identical for any number of cores. Sequence advances by
+// len(batch).
+func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
+	if c.net == nil {
+		return nil, configErr("projection", "no network is configured; call Configure first")
+	}
+	period := opt.Period
+	if period == 0 {
+		period = CADCPeriod
+	}
+	if !(period >= EventTick) || math.IsInf(period, 0) {
+		return nil, fmt.Errorf("hw: CADC period %g µs; need at least %g µs", opt.Period, EventTick)
+	}
+	if opt.Frames < 0 {
+		return nil, fmt.Errorf("hw: %d CADC frames; need ≥ 0", opt.Frames)
+	}
+	probeDt := opt.ProbeDt
+	if probeDt == 0 {
+		probeDt = 0.1
+	}
+	if !(probeDt >= EventTick) || math.IsInf(probeDt, 0) {
+		return nil, fmt.Errorf("hw: probe interval %g µs; need at least %g µs", opt.ProbeDt, EventTick)
+	}
+	for _, j := range opt.Probe {
+		if j < 0 || j >= c.net.neurons {
+			return nil, fmt.Errorf("hw: probe neuron %d; the network has neurons 0..%d", j, c.net.neurons-1)
+		}
+	}
+	for k := range batch {
+		if err := c.checkStimulus(k, &batch[k]); err != nil {
+			return nil, err
+		}
+	}
+	m := c.ensureModel()
+	n := c.net.neurons
+	obs := make([]Observation, len(batch))
+	base := c.seq
+	c.seq += uint64(len(batch))
+	c.parallel(len(batch), func(w *worker, k int) {
+		s := &batch[k]
+		frames := opt.Frames
+		if frames == 0 {
+			frames = int(math.Floor(s.Duration/period+1e-9)) + 1
+		}
+		horizon := max(tickOf(s.Duration), tickOf(float64(frames-1)*period)+1)
+		job := sampleJob{events: s.Events, horizon: horizon, frames: frames, period: period,
+			cadc: make([]uint8, frames*n)}
+		o := &obs[k]
+		if len(opt.Probe) > 0 {
+			np := int(math.Floor(float64(horizon)*EventTick/probeDt-1e-9)) + 1
+			job.probe = opt.Probe
+			job.probeDt = probeDt
+			job.probeOut = make([][]float64, len(opt.Probe))
+			o.Probe = make([]Trace, len(opt.Probe))
+			for i, j := range opt.Probe {
+				job.probeOut[i] = make([]float64, np)
+				o.Probe[i] = Trace{Neuron: j, Dt: probeDt, V: job.probeOut[i]}
+			}
+		}
+		w.noise = noiseSource{rng: newRNG(c.opt.NoiseSeed, noiseStream, base+uint64(k))}
+		w.simulate(m, c.net, &job)
+		o.Frames = frames
+		o.CADC = job.cadc
+		o.Spikes = append([]Spike(nil), w.spikes...)
+	})
+	return obs, nil
+}
+
+// noiseStream keys the temporal-noise streams apart from the die's.
+const noiseStream = 0x6e6f697365
+
+// parallel calls fn(worker, k) for k in 0..count−1 on up to GOMAXPROCS
+// goroutines, each with its own reused scratch.
+func (c *Chip) parallel(count int, fn func(w *worker, k int)) {
+	nw := min(runtime.GOMAXPROCS(0), count)
+	for len(c.workers) < nw {
+		c.workers = append(c.workers, &worker{})
+	}
+	if nw <= 1 {
+		for k := 0; k < count; k++ {
+			fn(c.workers[0], k)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < nw; g++ {
+		wg.Add(1)
+		go func(w *worker) {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= count {
+					return
+				}
+				fn(w, k)
+			}
+		}(c.workers[g])
+	}
+	wg.Wait()
+}

@@ -1,0 +1,393 @@
+package hw
+
+import (
+	"math"
+
+	gonumblas "gonum.org/v1/gonum/blas/gonum"
+)
+
+var blas32 gonumblas.Implementation
+
+// The per-sample simulator: exact event-driven integration. Each neuron keeps
+// its state (u, I) at the tick it was last touched and is propagated lazily
+// with the closed form; every state change predicts the neuron's next
+// threshold crossing, and an indexed heap yields the earliest one. External
+// inputs, spike deliveries and CADC frames lie on the 8 ns event grid; only
+// threshold crossings (and probe points) fall between ticks.
+//
+// Timing conventions:
+//   - input events are rounded to the nearest tick on injection;
+//   - CADC frame f is sampled at tick round(f·Period/8 ns), before any input
+//     of that tick;
+//   - a spike at time t is stamped with tick floor(t/8 ns) and reaches its
+//     targets at the start of the next tick (0–8 ns routing latency);
+//   - the refractory clamp holds the membrane at the reset potential from the
+//     crossing until tick stamp+n_ref (the counter runs on the event clock);
+//     the synaptic current keeps integrating meanwhile.
+
+// delivery is a spike on its way to its targets.
+type delivery struct {
+	tick   int64
+	neuron int32
+}
+
+// worker is the scratch of one goroutine, reused across samples and runs.
+type worker struct {
+	u, i       []float64
+	last, rel  []int64 // last touched tick; release tick or −1
+	next       []float64
+	lower      []bool    // next[j] is only a lower bound of the crossing time
+	leak       []float64 // this sample's leak, LSB (with its noise offset)
+	thetaU     []float64 // this sample's threshold − leak
+	resetU     []float64 // this sample's reset − leak
+	heap       eventHeap
+	acc        []float32
+	z          []float64 // readout noise of one frame
+	stamp      []uint32
+	projStamp  []uint32
+	gen        uint32
+	touchedPrj []int32
+	deliv      []delivery
+	spikes     []Spike
+	noise      noiseSource
+}
+
+func (w *worker) ensure(n, nproj int) {
+	if cap(w.u) < n {
+		w.u = make([]float64, n)
+		w.i = make([]float64, n)
+		w.last = make([]int64, n)
+		w.rel = make([]int64, n)
+		w.next = make([]float64, n)
+		w.lower = make([]bool, n)
+		w.leak = make([]float64, n)
+		w.thetaU = make([]float64, n)
+		w.resetU = make([]float64, n)
+		w.acc = make([]float32, n)
+		w.z = make([]float64, n)
+		w.stamp = make([]uint32, n)
+	}
+	w.u, w.i, w.last, w.rel = w.u[:n], w.i[:n], w.last[:n], w.rel[:n]
+	w.next, w.lower, w.acc, w.stamp = w.next[:n], w.lower[:n], w.acc[:n], w.stamp[:n]
+	w.leak, w.thetaU, w.resetU, w.z = w.leak[:n], w.thetaU[:n], w.resetU[:n], w.z[:n]
+	if cap(w.projStamp) < nproj {
+		w.projStamp = make([]uint32, nproj)
+	}
+	w.projStamp = w.projStamp[:nproj]
+}
+
+// sampleJob describes one sample for simulate.
+type sampleJob struct {
+	events  []Event
+	t0      float64 // subtracted from event times (inference: the onset)
+	horizon int64   // ticks simulated; inputs and spikes at or after it are dropped
+	frames  int
+	period  float64
+	// sampled lists the neurons the CADC reads (nil: all, in order); cadc
+	// receives the codes frame-major.
+	sampled  []int32
+	cadc     []uint8
+	probe    []int // probe neurons, their interval and output
+	probeDt  float64
+	probeOut [][]float64
+}
+
+func tickOf(t float64) int64 { return int64(math.Round(t / EventTick)) }
+
+// simulate runs one sample; spikes are appended to w.spikes (which it resets).
+// The caller seeds w.noise.
+func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
+	n := m.n
+	w.ensure(n, len(pl.projs))
+	for j := 0; j < n; j++ {
+		w.u[j], w.i[j], w.last[j], w.rel[j] = 0, 0, 0, -1
+		w.next[j] = math.Inf(1)
+		dl, dth := 0.0, 0.0
+		if m.leakSD > 0 {
+			dl, dth = m.leakSD*w.noise.norm(), m.thSD*w.noise.norm()
+		}
+		w.leak[j] = m.leak[j] + dl
+		w.thetaU[j] = m.thetaU[j] + dth - dl
+		w.resetU[j] = m.resetU[j] - dl
+	}
+	w.heap.reset(n, w.next)
+	w.deliv = w.deliv[:0]
+	w.spikes = w.spikes[:0]
+	dhead := 0
+	horizonT := float64(job.horizon) * EventTick
+
+	ev := 0
+	nev := len(job.events)
+	f := 0
+	frameTick := int64(math.MaxInt64)
+	if job.frames > 0 {
+		frameTick = 0
+	}
+	probeIdx := 0
+	nprobe := 0
+	if len(job.probe) > 0 {
+		nprobe = len(job.probeOut[0])
+	}
+	nsampled := n
+	if job.sampled != nil {
+		nsampled = len(job.sampled)
+	}
+	evTick := int64(math.MaxInt64)
+	if nev > 0 {
+		evTick = tickOf(job.events[0].Time - job.t0)
+	}
+
+	for {
+		if evTick >= job.horizon {
+			evTick = math.MaxInt64
+		}
+		T := min(evTick, frameTick)
+		if dhead < len(w.deliv) {
+			T = min(T, w.deliv[dhead].tick)
+		}
+		tT := math.Inf(1)
+		if T != math.MaxInt64 {
+			tT = float64(T) * EventTick
+		}
+		tInt := math.Inf(1)
+		jInt := w.heap.min()
+		if jInt >= 0 {
+			tInt = w.next[jInt]
+		}
+		tProbe := math.Inf(1)
+		if probeIdx < nprobe {
+			tProbe = float64(probeIdx) * job.probeDt
+		}
+		if math.IsInf(tT, 1) && math.IsInf(tInt, 1) && math.IsInf(tProbe, 1) {
+			break
+		}
+		if tInt <= tT && tInt <= tProbe {
+			if w.lower[jInt] {
+				w.refine(m, jInt, horizonT)
+			} else {
+				w.internal(m, jInt, horizonT, job.horizon)
+			}
+			continue
+		}
+		if tProbe < tT {
+			w.probe(m, job, probeIdx, tProbe)
+			probeIdx++
+			continue
+		}
+		if T == frameTick {
+			row := job.cadc[f*nsampled : (f+1)*nsampled]
+			if job.sampled == nil {
+				w.framePass(m, T, row)
+			} else {
+				for k, j := range job.sampled {
+					row[k] = w.sample(m, int(j), T)
+				}
+			}
+			f++
+			frameTick = math.MaxInt64
+			if f < job.frames {
+				frameTick = tickOf(float64(f) * job.period)
+			}
+		}
+		// Current jumps of this tick: inputs and spike deliveries.
+		if evTick == T || (dhead < len(w.deliv) && w.deliv[dhead].tick == T) {
+			w.gen++
+			w.touchedPrj = w.touchedPrj[:0]
+			for evTick == T {
+				src := int(job.events[ev].Source)
+				for _, p := range pl.inputOut[src] {
+					w.addSource(pl, int(p), src)
+				}
+				ev++
+				evTick = math.MaxInt64
+				if ev < nev {
+					evTick = tickOf(job.events[ev].Time - job.t0)
+				}
+			}
+			for dhead < len(w.deliv) && w.deliv[dhead].tick == T {
+				src := int(w.deliv[dhead].neuron)
+				for _, p := range pl.neuronOut[src] {
+					w.addSource(pl, int(p), src)
+				}
+				dhead++
+			}
+			for _, p := range w.touchedPrj {
+				pp := &pl.projs[p]
+				for j := pp.PostOffset; j < pp.PostOffset+pp.PostSize; j++ {
+					if w.stamp[j] == w.gen {
+						continue
+					}
+					w.stamp[j] = w.gen
+					w.advance(m, j, T)
+					w.i[j] += float64(w.acc[j])
+					w.acc[j] = 0
+					if w.rel[j] < 0 {
+						w.predict(m, j, horizonT)
+					}
+				}
+			}
+		}
+	}
+}
+
+// framePass propagates every neuron to tick T and stores its CADC code in
+// row. It is the inner loop of a run, so it is written out flat.
+func (w *worker) framePass(m *neuronModel, T int64, row []uint8) {
+	n := m.n
+	u, cur, last, rel := w.u[:n], w.i[:n], w.last[:n], w.rel[:n]
+	leak, resetU := w.leak[:n], w.resetU[:n]
+	a, b, corr := m.cadcA[:n], m.cadcB[:n], m.cadcCorr[:n]
+	row = row[:n]
+	z := w.z[:n]
+	w.noise.fill(z, m.readoutSD)
+	for j := 0; j < n; j++ {
+		if k := T - last[j]; k != 0 {
+			var p *prop
+			if k < tabTicks {
+				p = &m.tab[int(k)*n+j]
+			} else {
+				q := m.prop(j, k)
+				p = &q
+			}
+			if rel[j] < 0 {
+				u[j] = u[j]*p.em + cur[j]*p.f
+			}
+			cur[j] *= p.es
+			last[j] = T
+		}
+		v := u[j]
+		if rel[j] >= 0 {
+			v = resetU[j]
+		}
+		row[j] = cadcRound(a[j]*(v+leak[j])+b[j]+z[j], corr[j])
+	}
+}
+
+// sample propagates neuron j to tick T and converts its membrane.
+func (w *worker) sample(m *neuronModel, j int, T int64) uint8 {
+	w.advance(m, j, T)
+	v := w.u[j]
+	if w.rel[j] >= 0 {
+		v = w.resetU[j]
+	}
+	z := 0.0
+	if m.readoutSD > 0 {
+		z = m.readoutSD * w.noise.norm()
+	}
+	return m.cadcCode(j, w.leak[j]+v, z)
+}
+
+// addSource adds the current jumps of source src through projection p to the
+// accumulator of its targets.
+func (w *worker) addSource(pl *placement, p, src int) {
+	pp := &pl.projs[p]
+	k := src - pp.Pre.Offset
+	axpyUnit(w.acc[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+	if w.projStamp[p] != w.gen {
+		w.projStamp[p] = w.gen
+		w.touchedPrj = append(w.touchedPrj, int32(p))
+	}
+}
+
+// axpyUnit adds src to dst element-wise (gonum's SSE kernel; multiplying
+// by 1 is exact, so results do not depend on the kernel).
+func axpyUnit(dst, src []float32) {
+	blas32.Saxpy(len(dst), 1, src, 1, dst, 1)
+}
+
+// advance propagates neuron j to tick T (the membrane stays clamped while
+// refractory).
+func (w *worker) advance(m *neuronModel, j int, T int64) {
+	k := T - w.last[j]
+	if k == 0 {
+		return
+	}
+	p := m.prop(j, k)
+	if w.rel[j] < 0 {
+		w.u[j] = w.u[j]*p.em + w.i[j]*p.f
+	}
+	w.i[j] *= p.es
+	w.last[j] = T
+}
+
+// predict schedules neuron j's next threshold crossing before the horizon.
+// Most calls only need the cheap peak bound; when a crossing is possible and
+// the membrane is rising, predict files the lower bound (ϑ−u₀)/(du/dt)(0)
+// (on the rising stretch u ≥ u₀ and I ≤ I₀, so du/dt ≤ its initial value)
+// and leaves the exact root to refine, called only if the neuron becomes the
+// earliest event before anything else touches it.
+func (w *worker) predict(m *neuronModel, j int, horizonT float64) {
+	t0 := float64(w.last[j]) * EventTick
+	u0, i0, th := w.u[j], w.i[j], w.thetaU[j]
+	if u0 < th && th > 0 {
+		if i0 <= 0 || u0+i0*m.fMax[j] < th && i0*m.fMax[j] < th {
+			if !math.IsInf(w.next[j], 1) {
+				w.next[j] = math.Inf(1)
+				w.heap.fix(j, true)
+			}
+			return
+		}
+		if s0 := i0 - u0/m.tauM[j]; s0 > 0 {
+			w.next[j] = t0 + (th-u0)/s0
+			w.lower[j] = true
+			w.heap.fix(j, false)
+			return
+		}
+	}
+	w.refine(m, j, horizonT)
+}
+
+// refine replaces neuron j's lower bound by the exact crossing time (or none).
+func (w *worker) refine(m *neuronModel, j int, horizonT float64) {
+	t0 := float64(w.last[j]) * EventTick
+	w.lower[j] = false
+	dt, ok := nextCrossing(w.u[j], w.i[j], w.thetaU[j], m.tauM[j], m.tauS[j], m.d[j], m.fMax[j], horizonT-t0)
+	if !ok {
+		if !math.IsInf(w.next[j], 1) {
+			w.next[j] = math.Inf(1)
+			w.heap.fix(j, true)
+		}
+		return
+	}
+	w.next[j] = t0 + dt
+	w.heap.fix(j, false)
+}
+
+// internal handles neuron j's due event: a spike or the end of its
+// refractory period.
+func (w *worker) internal(m *neuronModel, j int, horizonT float64, horizon int64) {
+	t := w.next[j]
+	if w.rel[j] < 0 {
+		s := max(int64(math.Floor(t/EventTick)), w.last[j])
+		w.spikes = append(w.spikes, Spike{Tick: s, Neuron: int32(j)})
+		if m.hasOut[j] && s+1 < horizon {
+			w.deliv = append(w.deliv, delivery{tick: s + 1, neuron: int32(j)})
+		}
+		w.rel[j] = s + m.nref[j]
+		w.u[j] = w.resetU[j]
+		if w.rel[j] >= horizon {
+			w.next[j] = math.Inf(1)
+			w.heap.fix(j, true)
+			return
+		}
+		w.next[j] = float64(w.rel[j]) * EventTick
+		w.heap.fix(j, false)
+		return
+	}
+	w.advance(m, j, w.rel[j])
+	w.rel[j] = -1
+	w.u[j] = w.resetU[j]
+	w.predict(m, j, horizonT)
+}
+
+// probe records the true membrane of the probe neurons at time t.
+func (w *worker) probe(m *neuronModel, job *sampleJob, idx int, t float64) {
+	for k, j := range job.probe {
+		v := w.leak[j] + w.resetU[j]
+		if w.rel[j] < 0 {
+			dt := t - float64(w.last[j])*EventTick
+			v = w.leak[j] + lifU(w.u[j], w.i[j], m.tauM[j], m.tauS[j], m.d[j], dt)
+		}
+		job.probeOut[k][idx] = v
+	}
+}
