@@ -1,15 +1,127 @@
 package engine
 
-import "errors"
+import (
+	"fmt"
+	"strconv"
+	"strings"
 
-// chipState is the learner's chip: the device with the network placed.
+	"inloop/hw"
+)
+
+// chipState is the learner's chip: the die, the network placed on it, and
+// the recipe of its calibration state (enough to rebuild it exactly).
 type chipState struct {
+	chip   *hw.Chip
 	placed *placed
+	calib  calibRecipe
+	failed int
+	// Parameter maps kept for the app: at creation and after the last
+	// calibration (nil until one).
+	uncal [hw.NumParams][]float64
+	cal   [hw.NumParams][]float64
 }
 
-// openDevice creates the chip of cfg (seeded, calibrated as asked).
-var openDevice = func(cfg Config) (device, error) {
-	return nil, errors.New("chip emulation not available yet")
+// calibRecipe says how a chip's calibration state was reached.
+type calibRecipe struct {
+	ChipSeed  uint64
+	NoiseSeed uint64
+	State     string // "calibrated", "uncalibrated", "decalibrated"
+	Targets   hw.Targets
+	Sigma     float64
+	DecalSeed uint64
+}
+
+func (r calibRecipe) label() string {
+	if r.State == "decalibrated" {
+		return fmt.Sprintf("decalibrated σ=%.2f", r.Sigma)
+	}
+	return r.State
+}
+
+// idealChips makes every chip ideal (no mismatch, no noise): a test hook
+// that separates the in-the-loop machinery from the chip's flaws.
+var idealChips = false
+
+// recipeOf is the calibration recipe a Config asks for.
+func recipeOf(cfg Config) calibRecipe {
+	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: hw.DefaultTargets()}
+	if cfg.Decalibrate > 0 {
+		r.State, r.Sigma, r.DecalSeed = "decalibrated", cfg.Decalibrate, cfg.Seed
+	}
+	return r
+}
+
+// buildChip makes the die of r, brings it to r's calibration state and
+// places the network of l.
+func buildChip(r calibRecipe, l Layout) (*chipState, error) {
+	c := hw.New(hw.Options{ChipSeed: r.ChipSeed, NoiseSeed: r.NoiseSeed, Ideal: idealChips})
+	cs := &chipState{chip: c, calib: r}
+	for p := range hw.NumParams {
+		cs.uncal[p] = c.Values(p)
+	}
+	if err := cs.apply(r); err != nil {
+		return nil, err
+	}
+	p, err := place(c, l)
+	if err != nil {
+		return nil, err
+	}
+	cs.placed = p
+	return cs, nil
+}
+
+// The calibration part of *hw.Chip, asserted so the engine builds while hw
+// grows these methods.
+type (
+	calibrator interface {
+		Calibrate(hw.Targets) (hw.CalibrationResult, error)
+	}
+	decalibrator interface {
+		Decalibrate(t hw.Targets, sigma float64, seed uint64) (hw.CalibrationResult, error)
+	}
+	uncalibrator interface{ Uncalibrate() }
+)
+
+// apply brings the chip to the calibration state of r.
+func (cs *chipState) apply(r calibRecipe) error {
+	var res hw.CalibrationResult
+	var err error
+	unavailable := fmt.Errorf("chip: %s state is not available in this build of hw", r.State)
+	switch r.State {
+	case "uncalibrated":
+		if cs.chip.State() != hw.Uncalibrated {
+			c, ok := any(cs.chip).(uncalibrator)
+			if !ok {
+				return unavailable
+			}
+			c.Uncalibrate()
+		}
+		cs.calib, cs.failed = r, 0
+		return nil
+	case "calibrated":
+		c, ok := any(cs.chip).(calibrator)
+		if !ok {
+			return unavailable
+		}
+		res, err = c.Calibrate(r.Targets)
+	case "decalibrated":
+		c, ok := any(cs.chip).(decalibrator)
+		if !ok {
+			return unavailable
+		}
+		res, err = c.Decalibrate(r.Targets, r.Sigma, r.DecalSeed)
+	default:
+		return fmt.Errorf("unknown calibration state %q (accepted: calibrated, uncalibrated, decalibrated)", r.State)
+	}
+	if err != nil {
+		return err
+	}
+	cs.calib = r
+	cs.failed = len(res.FailedCircuits())
+	for p := range hw.NumParams {
+		cs.cal[p] = cs.chip.Values(p)
+	}
+	return nil
 }
 
 // ensureChip creates the chip and places the network once.
@@ -17,34 +129,141 @@ func (l *Learner) ensureChip() error {
 	if l.chip != nil {
 		return nil
 	}
-	dev, err := openDevice(l.cfg)
+	cs, err := buildChip(recipeOf(l.cfg), l.layout)
 	if err != nil {
 		return err
 	}
-	p, err := place(dev, l.layout)
-	if err != nil {
-		return err
-	}
-	l.chip = &chipState{placed: p}
+	l.chip = cs
 	return nil
 }
 
-// SampleView runs training sample i once more with probes on and returns the
-// app's view of it.
-func (l *Learner) SampleView(i int) (SampleEvent, error) { return SampleEvent{}, nil }
-
 // ChipView describes the chip's mismatch maps and calibration state.
-func (l *Learner) ChipView() ChipEvent { return ChipEvent{} }
+func (l *Learner) ChipView() ChipEvent {
+	if l.chip == nil {
+		return ChipEvent{ChipSeed: l.cfg.ChipSeed, Calibration: "none (software mode)"}
+	}
+	cs := l.chip
+	ev := ChipEvent{ChipSeed: cs.calib.ChipSeed, Calibration: cs.calib.label(), Failed: cs.failed}
+	for p := range hw.NumParams {
+		pm := ParamMap{Name: paramName(p), Unit: paramUnit(p), Uncalibrated: append([]float64(nil), cs.uncal[p]...), Current: cs.chip.Values(p)}
+		if cs.cal[p] != nil {
+			pm.Calibrated = append([]float64(nil), cs.cal[p]...)
+		}
+		ev.Params = append(ev.Params, pm)
+	}
+	return ev
+}
+
+func paramName(p hw.Param) string {
+	return [...]string{"leak", "reset", "threshold", "tau_mem", "tau_syn", "refractory", "syn_gain", "cadc_offset"}[p]
+}
+
+func paramUnit(p hw.Param) string {
+	return [...]string{"LSB", "LSB", "LSB", "µs", "µs", "µs", "", "LSB"}[p]
+}
+
+// parseTargets reads "leak=80,threshold=150,..." over the default targets.
+func parseTargets(s string) (hw.Targets, error) {
+	t := hw.DefaultTargets()
+	const accepted = "accepted: leak, reset, threshold (CADC LSB 0..255), tau_mem, tau_syn, refractory (µs, > 0), syn_gain (> 0), as name=value,..."
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		k, v, ok := strings.Cut(f, "=")
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if !ok || err != nil || x != x {
+			return t, fmt.Errorf("calibration target %q: not name=number (%s)", f, accepted)
+		}
+		var dst *float64
+		lsb := false
+		switch strings.TrimSpace(k) {
+		case "leak":
+			dst, lsb = &t.Leak, true
+		case "reset":
+			dst, lsb = &t.Reset, true
+		case "threshold":
+			dst, lsb = &t.Threshold, true
+		case "tau_mem":
+			dst = &t.TauMem
+		case "tau_syn":
+			dst = &t.TauSyn
+		case "refractory":
+			dst = &t.Refractory
+		case "syn_gain":
+			dst = &t.SynGain
+		default:
+			return t, fmt.Errorf("unknown calibration target %q (%s)", k, accepted)
+		}
+		if (lsb && (x < 0 || x > hw.CADCMax)) || (!lsb && !(x > 0 && x < 1000)) {
+			return t, fmt.Errorf("calibration target %s=%g out of range (%s)", k, x, accepted)
+		}
+		*dst = x
+	}
+	return t, nil
+}
 
 // Recalibrate calibrates the chip to targets given as "name=value,..." text
 // ("" = the defaults); Uncalibrate restores default codes; Decalibrate draws
 // per-neuron targets with normalised SD sigma; SwapChip replaces the die.
-func (l *Learner) Recalibrate(targets string) error { return nil }
-func (l *Learner) Uncalibrate() error               { return nil }
-func (l *Learner) Decalibrate(sigma float64) error  { return nil }
-func (l *Learner) SwapChip(seed uint64) error       { return nil }
+func (l *Learner) Recalibrate(targets string) error {
+	t, err := parseTargets(targets)
+	if err != nil {
+		return err
+	}
+	if err := l.ensureChip(); err != nil {
+		return err
+	}
+	r := l.chip.calib
+	r.State, r.Targets, r.Sigma = "calibrated", t, 0
+	if err := l.chip.apply(r); err != nil {
+		return err
+	}
+	l.cfg.Calibration, l.cfg.Decalibrate = "calibrated", 0
+	return nil
+}
 
-// Checkpoint serialises weights, optimiser state, seeds, chip state and
-// calibration; Restore loads it into a Learner built from the same Config.
-func (l *Learner) Checkpoint() ([]byte, error) { return nil, nil }
-func (l *Learner) Restore(b []byte) error      { return nil }
+func (l *Learner) Uncalibrate() error {
+	if err := l.ensureChip(); err != nil {
+		return err
+	}
+	r := l.chip.calib
+	r.State, r.Sigma = "uncalibrated", 0
+	if err := l.chip.apply(r); err != nil {
+		return err
+	}
+	l.cfg.Calibration, l.cfg.Decalibrate = "uncalibrated", 0
+	return nil
+}
+
+func (l *Learner) Decalibrate(sigma float64) error {
+	if !(sigma >= 0 && sigma <= 1) {
+		return fmt.Errorf("decalibrate: σ_d %g out of range (accepted: 0..1)", sigma)
+	}
+	if err := l.ensureChip(); err != nil {
+		return err
+	}
+	r := l.chip.calib
+	if sigma == 0 {
+		r.State, r.Sigma = "calibrated", 0
+	} else {
+		r.State, r.Sigma, r.DecalSeed = "decalibrated", sigma, r.DecalSeed+1
+	}
+	if err := l.chip.apply(r); err != nil {
+		return err
+	}
+	l.cfg.Calibration, l.cfg.Decalibrate = "calibrated", sigma
+	return nil
+}
+
+func (l *Learner) SwapChip(seed uint64) error {
+	r := recipeOf(l.cfg)
+	if l.chip != nil {
+		r = l.chip.calib
+	}
+	r.ChipSeed = seed
+	cs, err := buildChip(r, l.layout)
+	if err != nil {
+		return err
+	}
+	l.chip = cs
+	l.cfg.ChipSeed = seed
+	return nil
+}

@@ -33,7 +33,10 @@ func recipeFor(dataset string) (recipe, error) {
 // yinyangRepeat is how many input channels carry each Yin-Yang value: one
 // input at the largest hidden weight moves a neuron ≈0.45 of the way to
 // threshold, so a few copies are needed to fire.
-const yinyangRepeat = 5
+var (
+	yinyangRepeat = 5    // a variable only so experiments can sweep it
+	yinyangLate   = 20.4 // µs, spike time of the value 1 (value 0 at 1.7 µs)
+)
 
 // DefaultConfig is the configuration of a dataset with the paper's
 // hyperparameters (paper-spec §6): Adam at 1.5e-3 decayed by 0.97 per

@@ -53,6 +53,12 @@ func TestExperiment(t *testing.T) {
 			cfg.Decalibrate, err = strconv.ParseFloat(v, 64)
 		case "hidden":
 			cfg.Hidden, err = strconv.Atoi(v)
+		case "repeat":
+			yinyangRepeat, err = strconv.Atoi(v)
+		case "late":
+			yinyangLate, err = strconv.ParseFloat(v, 64)
+		case "ideal":
+			idealChips = v == "1"
 		case "every":
 			every, err = strconv.Atoi(v)
 		default:

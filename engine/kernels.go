@@ -2,6 +2,8 @@ package engine
 
 // Destination-first float32 kernels of the hot loops; no allocation.
 
+import "gonum.org/v1/gonum/blas/blas32"
+
 // scale sets x ← a·x.
 func scale(a float32, x []float32) {
 	for i := range x {
@@ -9,27 +11,10 @@ func scale(a float32, x []float32) {
 	}
 }
 
-// addRow sets dst ← dst + a·src; a = 1 (a real spike) takes the add-only path.
+// addRow sets dst ← dst + a·src (gonum's SSE axpy).
 func addRow(dst, src []float32, a float32) {
-	src = src[:len(dst)]
-	if a == 1 {
-		i := 0
-		for ; i+4 <= len(dst); i += 4 {
-			d := dst[i : i+4 : i+4]
-			s := src[i : i+4 : i+4]
-			d[0] += s[0]
-			d[1] += s[1]
-			d[2] += s[2]
-			d[3] += s[3]
-		}
-		for ; i < len(dst); i++ {
-			dst[i] += src[i]
-		}
-		return
-	}
-	for i, v := range src {
-		dst[i] += a * v
-	}
+	n := len(dst)
+	blas32.Axpy(a, blas32.Vector{N: n, Inc: 1, Data: src[:n]}, blas32.Vector{N: n, Inc: 1, Data: dst})
 }
 
 // dot returns Σ x[i]·y[i].
@@ -49,11 +34,24 @@ func dot(x, y []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// outGrad sets dst[j] ← Σ_k w[j·O+k]·g[k] for the pre-major output weights
-// w (O = len(g)): the gradient reaching hidden spikes from the outputs.
-func outGrad(dst, w, g []float32) {
-	O := len(g)
-	for j := range dst {
-		dst[j] = dot(w[j*O:j*O+O], g)
+// outGrad sets dst ← Σ_k g[k]·wT[k·H : (k+1)·H] for the post-major output
+// weights wT (H = len(dst)): the gradient reaching hidden spikes from the
+// outputs.
+func outGrad(dst, wT, g []float32) {
+	H := len(dst)
+	clear(dst)
+	for k, gk := range g {
+		if gk != 0 {
+			addRow(dst, wT[k*H:(k+1)*H], gk)
+		}
+	}
+}
+
+// transpose writes the rows×cols matrix src into dst as cols×rows.
+func transpose(dst, src []float32, rows, cols int) {
+	for r := range rows {
+		for c, v := range src[r*cols : (r+1)*cols] {
+			dst[c*rows+r] = v
+		}
 	}
 }

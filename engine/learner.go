@@ -83,7 +83,7 @@ func NewLearner(cfg Config) (*Learner, error) {
 // recipe's encoding).
 func loadSplit(cfg Config, r recipe, split data.Split) (data.Dataset, error) {
 	if cfg.Dataset == "yinyang" {
-		return data.NewYinYang(split, data.YinYangOptions{Repeat: r.repeat})
+		return newYinYangDithered(split, r.repeat, 1.7, yinyangLate, hw.CADCPeriod)
 	}
 	return data.Load(cfg.Dataset, cfg.DataDir, split)
 }

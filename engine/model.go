@@ -107,8 +107,9 @@ func (m *model) forwardOutput(w *Weights, tp *tape) {
 // backward accumulates the gradient of one sample's loss into g, given the
 // loss gradient tp.gvo with respect to the output membranes and the
 // spike-count regulariser's gradient regGrad·count_j with respect to every
-// S_j[t]. w are the weights the forward pass used.
-func (m *model) backward(w *Weights, tp *tape, regGrad float32, g *Weights) {
+// S_j[t]. w are the weights the forward pass used, outT their output
+// weights transposed to post-major.
+func (m *model) backward(w *Weights, outT []float32, tp *tape, regGrad float32, g *Weights) {
 	H, O, T := m.l.Hidden, m.l.Outputs, m.l.Steps
 	gs := tp.gs[:T*H]
 	clear(gs)
@@ -134,7 +135,7 @@ func (m *model) backward(w *Weights, tp *tape, regGrad float32, g *Weights) {
 		for k, j := range idx {
 			addRow(g.Out[int(j)*O:int(j)*O+O], gi, val[k])
 		}
-		outGrad(gs[(t-1)*H:t*H], w.Out, gi)
+		outGrad(gs[(t-1)*H:t*H], outT, gi)
 	}
 
 	// Spike-count regulariser: ∂R/∂S_j[t] = regGrad·c_j for every t.

@@ -18,6 +18,7 @@ type net struct {
 	grad   Weights
 	shards [numShards]shardSums
 	tapes  []tape
+	outT   []float32 // output weights of the batch, post-major
 }
 
 // shardSums are one shard's gradient and statistics.
@@ -62,6 +63,8 @@ func (n *net) batchTapes(b int) []tape {
 // tapes hold measurements.
 func (n *net) gradient(tapes []tape, w *Weights, lt lossTerms, spikeRho float32, simulate bool) stepStats {
 	inv := 1 / float32(len(tapes))
+	n.outT = growF(n.outT, len(w.Out))
+	transpose(n.outT, w.Out, n.l.Hidden, n.l.Outputs)
 	forShards(len(tapes), func(s, lo, hi int) {
 		sh := &n.shards[s]
 		clear(sh.grad.All)
@@ -78,7 +81,7 @@ func (n *net) gradient(tapes []tape, w *Weights, lt lossTerms, spikeRho float32,
 				sh.correct++
 			}
 			sh.spikes += tp.hidden.len()
-			n.m.backward(w, tp, regGrad, &sh.grad)
+			n.m.backward(w, n.outT, tp, regGrad, &sh.grad)
 		}
 	})
 	clear(n.grad.All)

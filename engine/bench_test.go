@@ -1,0 +1,86 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"inloop/hw"
+)
+
+// mnistShaped returns B tapes of MNIST-shaped synthetic input: 256 inputs,
+// each spiking once at a uniformly drawn bin of 20 (the peer's "ttfs"
+// encoding), random labels.
+func mnistShaped(l Layout, n *net, B int, seed uint64) []tape {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	tapes := n.batchTapes(B)
+	bins := make([]int32, l.Inputs)
+	idx := make([]int32, l.Inputs)
+	for b := range tapes {
+		for i := range idx {
+			bins[i] = int32(rng.IntN(l.Steps))
+			idx[i] = int32(i)
+		}
+		tapes[b].in.fromBins(l.Steps, bins, idx)
+		tapes[b].label = rng.IntN(l.Outputs)
+	}
+	return tapes
+}
+
+var mnistLayout = Layout{Inputs: 256, Hidden: 246, Outputs: 10, Steps: 20, Dt: hw.CADCPeriod, TauMem: 6, TauSyn: 6}
+
+// BenchmarkTrainStepMNIST is one optimiser step on a batch of 100
+// MNIST-shaped samples (256→246→10, 20 steps): in software (forward,
+// backward, Adam) and in the loop (write weights, emulate the chip, read out,
+// backward, Adam).
+func BenchmarkTrainStepMNIST(b *testing.B) {
+	const B = 100
+	l := mnistLayout
+	lt := lossTerms{readout: ReadoutMax, scale: 10}
+	setup := func() *net {
+		n := newNet(l, 50)
+		initWeights(n.w, l, 1e-3, rand.New(rand.NewPCG(1, 2)))
+		// a trained network spikes; scale the input weights up so the
+		// hidden layer is active (≈ 10–30 spikes per sample)
+		for i := range n.w.In {
+			n.w.In[i] *= 4
+		}
+		clampHidden(n.w, hiddenLimit)
+		return n
+	}
+	b.Run("software", func(b *testing.B) {
+		n := setup()
+		tapes := mnistShaped(l, n, B, 3)
+		spikes := 0
+		b.ResetTimer()
+		for b.Loop() {
+			st := n.gradient(tapes, &n.w, lt, 5e-4, true)
+			n.update(1e-3, 0.1, nil)
+			spikes = st.spikes
+		}
+		b.ReportMetric(float64(B*b.N)/b.Elapsed().Seconds(), "samples/s")
+		b.ReportMetric(float64(spikes)/B, "hidden-spikes/sample")
+	})
+	b.Run("chip", func(b *testing.B) {
+		n := setup()
+		cs, err := buildChip(calibRecipe{ChipSeed: 1, NoiseSeed: 1, State: "calibrated", Targets: hw.DefaultTargets()}, l)
+		if err != nil {
+			b.Skip(err)
+		}
+		tapes := mnistShaped(l, n, B, 3)
+		var stim []hw.Stimulus
+		var ev [][]hw.Event
+		spikes := 0
+		b.ResetTimer()
+		for b.Loop() {
+			stim, ev, err = cs.placed.run(&n.w, l, tapes, stim, ev)
+			if err != nil {
+				b.Fatal(err)
+			}
+			st := n.gradient(tapes, &n.w, lt, 5e-4, false)
+			n.update(1e-3, 0.1, nil)
+			spikes = st.spikes
+		}
+		b.ReportMetric(float64(B*b.N)/b.Elapsed().Seconds(), "samples/s")
+		b.ReportMetric(float64(spikes)/B, "hidden-spikes/sample")
+	})
+}
