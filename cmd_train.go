@@ -34,6 +34,9 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return badInput(err)
 	}
+	for _, c := range rf.overrides() {
+		t.Send(c)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events, unsubscribe := t.Subscribe()
@@ -89,7 +92,7 @@ func describeSummary(s engine.Summary) string {
 	if !s.Completed {
 		state = "stopped"
 	}
-	line := fmt.Sprintf("%s: %s %s mode, chip seed %d (%s): test accuracy %.2f %% (loss %.4f), train accuracy %.2f %%, %.1f hidden spikes/sample; %d epochs, %d steps, %.0f samples/s, %.1f s",
+	line := fmt.Sprintf("%s: %s %s mode, chip seed %d (%s): test accuracy %.2f %% (loss %.4f), train accuracy %.2f %%, %.1f hidden spikes/sample; epochs %d, steps %d, %.0f samples/s, %.1f s",
 		state, s.Dataset, s.Mode, s.ChipSeed, s.Calibration, 100*s.TestAccuracy, s.TestLoss, 100*s.TrainAccuracy,
 		s.HiddenSpikesPerSample, s.Epochs, s.Steps, s.SamplesPerSecond, s.WallSeconds)
 	if s.RunDir != "" {

@@ -29,7 +29,8 @@ func TestTrainBadFlagsExit2OneLine(t *testing.T) {
 		{[]string{"--data-dir", filepath.Join(used, "nope")}, "not a directory"},
 		{[]string{"--resume", filepath.Join(used, "nope")}, "not a run directory"},
 		{[]string{"--resume", used}, "checkpoint"},
-		{[]string{"--resume", used, "--lr", "0.1"}, "--lr cannot change a resumed run"},
+		{[]string{"--resume", used, "--mode", "software"}, "--mode cannot change a resumed run"},
+		{[]string{"--resume", used, "--lr", "2"}, "--lr: 2 out of range"},
 		{[]string{"extra"}, "unexpected argument"},
 	} {
 		var out, errOut bytes.Buffer

@@ -47,8 +47,9 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 	return f
 }
 
-// configFlags change what a run computes; a resumed run keeps its own.
-var configFlags = []string{"dataset", "mode", "batch", "lr", "hidden", "chip-seed", "seed", "noise-seed", "calibration", "decalibrate"}
+// configFlags fix what a run is; a resumed run keeps its own. (--lr and
+// --batch may change on resume: see overrides.)
+var configFlags = []string{"dataset", "mode", "hidden", "chip-seed", "seed", "noise-seed", "calibration", "decalibrate"}
 
 // config validates the flags and returns the run's configuration. Errors
 // are usage errors naming the flag and what it accepts.
@@ -63,10 +64,20 @@ func (f *runFlags) config() (engine.Config, error) {
 			return engine.Config{}, usagef("--data-dir %s is not a directory", f.dataDir)
 		}
 	}
+	if set["batch"] {
+		if err := engine.ValidateSet("batch", strconv.Itoa(f.batch)); err != nil {
+			return engine.Config{}, usagef("--%v", err)
+		}
+	}
+	if set["lr"] {
+		if err := engine.ValidateSet("lr", strconv.FormatFloat(f.lr, 'g', -1, 64)); err != nil {
+			return engine.Config{}, usagef("--%v", err)
+		}
+	}
 	if f.resume != "" {
 		for _, n := range configFlags {
 			if set[n] {
-				return engine.Config{}, usagef("--%s cannot change a resumed run (with --resume only --epochs, --data-dir and --run-dir apply)", n)
+				return engine.Config{}, usagef("--%s cannot change a resumed run (with --resume only --epochs, --lr, --batch, --data-dir and --run-dir apply)", n)
 			}
 		}
 		if st, err := os.Stat(f.resume); err != nil || !st.IsDir() {
@@ -107,15 +118,9 @@ func (f *runFlags) config() (engine.Config, error) {
 		cfg.Epochs = f.epochs
 	}
 	if set["batch"] {
-		if err := engine.ValidateSet("batch", strconv.Itoa(f.batch)); err != nil {
-			return engine.Config{}, usagef("--%v", err)
-		}
 		cfg.Hyper.Batch = f.batch
 	}
 	if set["lr"] {
-		if err := engine.ValidateSet("lr", strconv.FormatFloat(f.lr, 'g', -1, 64)); err != nil {
-			return engine.Config{}, usagef("--%v", err)
-		}
 		cfg.Hyper.LR = f.lr
 	}
 	if set["hidden"] {
@@ -136,6 +141,23 @@ func (f *runFlags) config() (engine.Config, error) {
 	cfg.DataDir = f.dataDir
 	cfg.RunDir = f.runDir
 	return cfg, nil
+}
+
+// overrides are the hyperparameters a resumed run changes: --lr and
+// --batch as "set" commands, to send before the trainer starts so they are
+// applied, and logged, before its first batch. Nil for a new run (config
+// holds them).
+func (f *runFlags) overrides() []engine.Command {
+	if f.resume == "" {
+		return nil
+	}
+	var cs []engine.Command
+	f.fs.Visit(func(fl *flag.Flag) {
+		if fl.Name == "lr" || fl.Name == "batch" {
+			cs = append(cs, engine.Command{Kind: engine.CmdSet, Name: fl.Name, Value: fl.Value.String()})
+		}
+	})
+	return cs
 }
 
 // badInput turns errors caused by what the user asked for (a used, empty or
