@@ -34,9 +34,6 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return badInput(err)
 	}
-	for _, c := range rf.overrides() {
-		t.Send(c)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events, unsubscribe := t.Subscribe()

@@ -48,7 +48,7 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 }
 
 // configFlags fix what a run is; a resumed run keeps its own. (--lr and
-// --batch may change on resume: see overrides.)
+// --batch may change on resume: the trainer applies them as set commands.)
 var configFlags = []string{"dataset", "mode", "hidden", "chip-seed", "seed", "noise-seed", "calibration", "decalibrate"}
 
 // config validates the flags and returns the run's configuration. Errors
@@ -86,6 +86,12 @@ func (f *runFlags) config() (engine.Config, error) {
 		cfg := engine.Config{Resume: f.resume, DataDir: f.dataDir, RunDir: f.runDir}
 		if set["epochs"] {
 			cfg.Epochs = f.epochs
+		}
+		if set["lr"] {
+			cfg.Hyper.LR = f.lr
+		}
+		if set["batch"] {
+			cfg.Hyper.Batch = f.batch
 		}
 		return cfg, nil
 	}
@@ -141,23 +147,6 @@ func (f *runFlags) config() (engine.Config, error) {
 	cfg.DataDir = f.dataDir
 	cfg.RunDir = f.runDir
 	return cfg, nil
-}
-
-// overrides are the hyperparameters a resumed run changes: --lr and
-// --batch as "set" commands, to send before the trainer starts so they are
-// applied, and logged, before its first batch. Nil for a new run (config
-// holds them).
-func (f *runFlags) overrides() []engine.Command {
-	if f.resume == "" {
-		return nil
-	}
-	var cs []engine.Command
-	f.fs.Visit(func(fl *flag.Flag) {
-		if fl.Name == "lr" || fl.Name == "batch" {
-			cs = append(cs, engine.Command{Kind: engine.CmdSet, Name: fl.Name, Value: fl.Value.String()})
-		}
-	})
-	return cs
 }
 
 // badInput turns errors caused by what the user asked for (a used, empty or

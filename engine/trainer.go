@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -114,8 +115,9 @@ func (e *DivergedError) Error() string {
 // With cfg.Resume it continues that run directory from its last
 // checkpoint: the saved configuration is used, except that cfg.Epochs (if
 // positive) may extend the run, cfg.DataDir (if set) says where the data
-// are now, and cfg.RunDir (if set and different) forks the run into a new
-// directory.
+// are now, cfg.RunDir (if set and different) forks the run into a new
+// directory, and cfg.Hyper.LR and cfg.Hyper.Batch (if positive) change
+// those hyperparameters as "set" commands applied before the first batch.
 func NewTrainer(cfg Config) (*Trainer, error) {
 	return newTrainer(cfg, func(c Config) (trainee, error) {
 		l, err := NewLearner(c)
@@ -241,6 +243,12 @@ func (t *Trainer) resume(cfg Config, build func(Config) (trainee, error)) error 
 	}
 	from := cp.Position.Step
 	t.logRecord(eventRecord{Kind: "resume", Time: time.Now(), Step: t.pos.Step, Epoch: t.pos.Epoch, From: &from})
+	if cfg.Hyper.LR > 0 {
+		t.cmds.push(Command{Kind: CmdSet, Name: "lr", Value: strconv.FormatFloat(cfg.Hyper.LR, 'g', -1, 64)})
+	}
+	if cfg.Hyper.Batch > 0 {
+		t.cmds.push(Command{Kind: CmdSet, Name: "batch", Value: strconv.Itoa(cfg.Hyper.Batch)})
+	}
 	return nil
 }
 

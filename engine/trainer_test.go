@@ -391,19 +391,25 @@ func TestTrainerResumeExtendsEpochsAndRefusesFewer(t *testing.T) {
 	if _, _, err := fakeTrainer(Config{Resume: dir, Epochs: 1}, nil); err == nil || !strings.Contains(err.Error(), "fewer") {
 		t.Fatalf("resume with fewer epochs: %v", err)
 	}
-	tr, _, err = fakeTrainer(Config{Resume: dir, Epochs: 3}, nil)
+	tr, fl, err := fakeTrainer(Config{Resume: dir, Epochs: 3, Hyper: Hyper{LR: 0.5, Batch: 4}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum, err := runToEnd(t, tr)
-	if err != nil || sum.Steps != 15 || sum.Epochs != 3 {
-		t.Fatalf("extended run: %+v %v", sum, err)
+	if err != nil || sum.Steps != 16 || sum.Epochs != 3 {
+		t.Fatalf("extended run (23 samples in batches of 4): %+v %v", sum, err)
+	}
+	if fl.lrs[0] != 0.5 || len(fl.seen[0]) != 4 {
+		t.Errorf("resumed with lr %v and batch %d, want the overrides 0.5 and 4", fl.lrs[0], len(fl.seen[0]))
 	}
 	if _, _, err := fakeTrainer(fakeConfig(1, dir), nil); err == nil || !strings.Contains(err.Error(), "--resume") {
 		t.Fatalf("a new run in a used directory: %v", err)
 	}
-	var resumes int
+	var resumes, sets int
 	for _, m := range metricsLines(t, dir) {
+		if m["kind"] == "command" && m["command"] == "set" && m["applied"] == true && m["step"] == 10.0 {
+			sets++
+		}
 		if m["kind"] == "resume" {
 			resumes++
 			if m["from_step"] != 10.0 {
@@ -411,8 +417,8 @@ func TestTrainerResumeExtendsEpochsAndRefusesFewer(t *testing.T) {
 			}
 		}
 	}
-	if resumes != 1 {
-		t.Errorf("%d resume lines", resumes)
+	if resumes != 1 || sets != 2 {
+		t.Errorf("%d resume lines and %d set commands logged, want 1 and 2", resumes, sets)
 	}
 }
 
