@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -122,5 +125,62 @@ func TestTrainRunDirResume(t *testing.T) {
 	}
 	if first["test_accuracy"] == resumed["test_accuracy"] && first["test_loss"] == resumed["test_loss"] {
 		t.Errorf("the resumed run did not train on: %v", resumed)
+	}
+}
+
+// TestTrainSIGINTStopsWithCheckpoint runs `inloop train` in a child process
+// (this test binary), interrupts it after its first epoch and checks that
+// it stopped cleanly with a checkpoint that --resume continues.
+func TestTrainSIGINTStopsWithCheckpoint(t *testing.T) {
+	if args := os.Getenv("INLOOP_TRAIN_CHILD"); args != "" {
+		os.Exit(run(strings.Fields(args), nil, os.Stdout, os.Stderr))
+	}
+	dir := filepath.Join(t.TempDir(), "run")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestTrainSIGINTStopsWithCheckpoint$")
+	cmd.Env = append(os.Environ(), "INLOOP_TRAIN_CHILD=train --epochs 1000 --hidden 16 --json --run-dir "+dir)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	var seen []string
+	for sc.Scan() {
+		seen = append(seen, sc.Text())
+		if strings.HasPrefix(sc.Text(), "epoch 1/1000") {
+			break
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	for sc.Scan() {
+		seen = append(seen, sc.Text())
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("interrupted train: %v\n%s", err, strings.Join(seen, "\n"))
+	}
+	var sum map[string]any
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("stdout %q: %v", out.String(), err)
+	}
+	if sum["completed"] != false || sum["run_dir"] != dir {
+		t.Fatalf("summary after SIGINT: %v", sum)
+	}
+	if !strings.Contains(strings.Join(seen, "\n"), "--resume "+dir) {
+		t.Errorf("stderr does not say how to resume:\n%s", strings.Join(seen, "\n"))
+	}
+	var resumed bytes.Buffer
+	var errOut bytes.Buffer
+	epochs := int(sum["epochs"].(float64)) + 1 // finish the epoch it stopped in
+	if code := run([]string{"train", "--resume", dir, "--epochs", strconv.Itoa(epochs), "--json"}, nil, &resumed, &errOut); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, errOut.String())
+	}
+	var rs map[string]any
+	json.Unmarshal(resumed.Bytes(), &rs)
+	if rs["completed"] != true || rs["epochs"] != float64(epochs) || rs["steps"].(float64) <= sum["steps"].(float64) {
+		t.Errorf("resumed to %v", rs)
 	}
 }
