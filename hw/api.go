@@ -77,6 +77,10 @@ type Network struct {
 	Inputs      int // external input channels
 	Neurons     int // logical neurons used (≤ LogicalNeurons)
 	Projections []Projection
+	// Integrators are logical neurons whose threshold comparator is off:
+	// leaky integrators that never spike (the paper's readout layer).
+	// External must be false; Size 0 means none.
+	Integrators Population
 }
 
 // Event is one input spike: Source is an external channel, Time in µs after

@@ -43,6 +43,7 @@ type placedProj struct {
 // placement is a validated network on the chip.
 type placement struct {
 	inputs, neurons int
+	integrators     Population
 	projs           []placedProj
 	inputOut        [][]int32 // projections fed by each external input
 	neuronOut       [][]int32 // projections fed by each logical neuron
@@ -55,6 +56,9 @@ func (c *Chip) Configure(n Network) error {
 	}
 	if n.Neurons < 1 || n.Neurons > LogicalNeurons {
 		return configErr("neurons", "%d logical neurons; the chip has 1 to %d (128 per hemisphere, 2 circuits each)", n.Neurons, LogicalNeurons)
+	}
+	if in := n.Integrators; in.Size != 0 && (in.External || in.Size < 0 || in.Offset < 0 || in.Offset+in.Size > n.Neurons) {
+		return configErr("range", "integrators %d..%d must be logical neurons within 0..%d", in.Offset, in.Offset+in.Size-1, n.Neurons-1)
 	}
 	fanIn := make([]int, n.Neurons)
 	for i, p := range n.Projections {
@@ -93,7 +97,7 @@ func (c *Chip) Configure(n Network) error {
 			}
 		}
 	}
-	pl := &placement{inputs: n.Inputs, neurons: n.Neurons,
+	pl := &placement{inputs: n.Inputs, neurons: n.Neurons, integrators: n.Integrators,
 		inputOut: make([][]int32, n.Inputs), neuronOut: make([][]int32, n.Neurons)}
 	for i, p := range n.Projections {
 		w := make([]int8, len(p.Weights))

@@ -64,6 +64,9 @@ func (c *Chip) ensureModel() *neuronModel {
 		m.leak[j] = 0.5 * (c.analog(cmLeak, a) + c.analog(cmLeak, b))
 		m.resetU[j] = c.analog(cmReset, a) - m.leak[j]
 		m.thetaU[j] = c.analog(cmThreshold, a) - m.leak[j]
+		if in := c.net.integrators; j >= in.Offset && j < in.Offset+in.Size {
+			m.thetaU[j] = math.Inf(1) // comparator off
+		}
 		m.tauM[j] = 0.5 * (c.analog(cmTauMem, a) + c.analog(cmTauMem, b))
 		m.tauS[j] = 0.5 * (c.analog(cmTauSyn, a) + c.analog(cmTauSyn, b))
 		m.maxTauS = math.Max(m.maxTauS, m.tauS[j])
