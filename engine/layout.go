@@ -72,7 +72,9 @@ func (l Layout) decays() (alpha, beta float32) {
 // network returns the chip placement with all weights zero; projection order
 // is input→hidden, hidden→output, then hidden→hidden if recurrent.
 func (l Layout) network() hw.Network {
-	n := hw.Network{Inputs: l.Inputs, Neurons: l.Hidden + l.Outputs}
+	n := hw.Network{Inputs: l.Inputs, Neurons: l.Hidden + l.Outputs,
+		// The readout neurons integrate without spiking (paper-spec §3.2).
+		Integrators: hw.Population{Offset: l.Hidden, Size: l.Outputs}}
 	n.Projections = append(n.Projections,
 		hw.Projection{Pre: hw.Population{External: true, Size: l.Inputs}, PostOffset: 0, PostSize: l.Hidden, Weights: make([]int8, l.Inputs*l.Hidden)},
 		hw.Projection{Pre: hw.Population{Size: l.Hidden}, PostOffset: l.Hidden, PostSize: l.Outputs, Weights: make([]int8, l.Hidden*l.Outputs)},
