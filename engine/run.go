@@ -44,13 +44,11 @@ type runDir struct {
 // cfg as config.json. A directory that already holds a run is refused, so
 // nothing is overwritten by accident.
 func createRunDir(dir string, cfg Config) (*runDir, error) {
+	if err := checkRunDirFree(dir); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, &RunDirError{dir, err.Error()}
-	}
-	for _, f := range []string{runConfigFile, runCheckpointFile, runMetricsFile} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
-			return nil, &RunDirError{dir, "already holds a run (" + f + "); continue it with --resume " + dir + " or choose another --run-dir"}
-		}
 	}
 	b, err := json.MarshalIndent(cfg, "", "  ")
 	if err != nil {
@@ -60,6 +58,20 @@ func createRunDir(dir string, cfg Config) (*runDir, error) {
 		return nil, err
 	}
 	return openRunDir(dir)
+}
+
+// checkRunDirFree refuses a directory that already holds a run, or a path
+// that is a file.
+func checkRunDirFree(dir string) error {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return &RunDirError{dir, "is a file, not a directory"}
+	}
+	for _, f := range []string{runCheckpointFile, runConfigFile, runMetricsFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return &RunDirError{dir, "already holds a run (" + f + "); continue it with --resume " + dir + " or choose another --run-dir"}
+		}
+	}
+	return nil
 }
 
 // openRunDir opens an existing run directory to go on writing it. A last
@@ -146,6 +158,9 @@ func writeFileAtomic(dir, name string, b []byte) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
+	if err = tmp.Chmod(0o644); err != nil {
+		return &RunDirError{dir, err.Error()}
+	}
 	if _, err = tmp.Write(b); err != nil {
 		return &RunDirError{dir, "writing " + name + ": " + err.Error()}
 	}

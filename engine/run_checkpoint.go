@@ -127,7 +127,7 @@ func readCheckpoint(dir string) (*runCheckpoint, error) {
 		if _, serr := os.Stat(dir); serr != nil {
 			return nil, &RunDirError{dir, "does not exist"}
 		}
-		return nil, &CheckpointError{path, "missing (the run wrote no checkpoint yet)"}
+		return nil, &CheckpointError{path, "missing: " + dir + " holds no run to resume"}
 	}
 	if err != nil {
 		return nil, &CheckpointError{path, err.Error()}

@@ -177,6 +177,11 @@ func (t *Trainer) fresh(cfg Config, build func(Config) (trainee, error)) error {
 		}
 		t.cfg.RunDir = cfg.RunDir
 		t.logRecord(eventRecord{Kind: "start", Time: time.Now()})
+		// a checkpoint of the start, so a run killed in its first epoch
+		// can still be resumed
+		if err := t.checkpoint(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -269,15 +274,6 @@ func (t *Trainer) adopt(l trainee, epochs int) error {
 	t.hyper = t.cfg.Hyper
 	if t.hyper.Batch < 1 {
 		return &RunConfigError{fmt.Sprintf("batch must be at least 1 (got %d)", t.hyper.Batch)}
-	}
-	return nil
-}
-
-// checkRunDirFree refuses a directory that already holds a run, before the
-// (slow) learner is built.
-func checkRunDirFree(dir string) error {
-	if _, err := readCheckpoint(dir); err == nil {
-		return &RunDirError{dir, "already holds a run; continue it with --resume " + dir + " or choose another --run-dir"}
 	}
 	return nil
 }
@@ -494,7 +490,7 @@ func (t *Trainer) checkpoint() error {
 	t.hub.mu.Lock()
 	cp := &runCheckpoint{
 		Version: checkpointVersion, Config: cfg, Position: t.pos, Calibration: t.calibration,
-		Elapsed: t.priorWall + time.Since(t.start).Seconds(), History: t.hub.history.clone(),
+		Elapsed: t.elapsed().Seconds(), History: t.hub.history.clone(),
 		Evals: slices.Clone(t.hub.evals), Commands: slices.Clone(t.hub.commands), Learner: lb,
 	}
 	t.hub.mu.Unlock()
@@ -558,15 +554,22 @@ func (t *Trainer) progressEvent() ProgressEvent {
 		LR: t.lr(), Mode: t.mode, ChipSeed: t.chipSeed, Calibration: t.calibration, Paused: t.paused,
 		Weights: t.l.WeightStats(),
 	}
-	if !t.start.IsZero() {
-		p.Elapsed = time.Duration(t.priorWall*float64(time.Second)) + time.Since(t.start)
-	}
+	p.Elapsed = t.elapsed()
 	if p.Epoch >= t.epochs { // finished: show the last epoch complete
 		p.Epoch = max(t.epochs-1, 0)
 		p.BatchesPerEpoch = (n + t.hyper.Batch - 1) / t.hyper.Batch
 		p.Batch = p.BatchesPerEpoch
 	}
 	return p
+}
+
+// elapsed is the run's training wall time over all its sessions.
+func (t *Trainer) elapsed() time.Duration {
+	d := time.Duration(t.priorWall * float64(time.Second))
+	if !t.start.IsZero() {
+		d += time.Since(t.start)
+	}
+	return d
 }
 
 func (t *Trainer) hyperEvent() HyperEvent {
