@@ -48,7 +48,7 @@ func (m *Model) drawCurves(r plot.Rect) {
 	lp := plot.NewPlot(g, plot.Rect{X: body.X, Y: body.Y, W: body.W, H: lossH}, xa, plot.Axis{Min: 0, Max: hi * 1.05, Unit: "loss"}, ax)
 	m.drawMarks(lp)
 	lp.Line(st.steps, st.loss, s.Train)
-	lp.Points(evX, evY, s.Test)
+	lp.Glyphs(g, evX, evY, '●', s.Test)
 	if lossH == body.H {
 		return
 	}
@@ -63,7 +63,7 @@ func (m *Model) drawCurves(r plot.Rect) {
 	for i, e := range st.evals {
 		evY[i] = 100 * e.TestAccuracy
 	}
-	ap.Points(evX, evY, s.TestAcc)
+	ap.Glyphs(g, evX, evY, '●', s.TestAcc)
 }
 
 func (m *Model) drawMarks(p plot.Plot) {

@@ -270,3 +270,17 @@ func (p Plot) MarkX(g *Grid, x float64, r rune, s Style) {
 	}
 	g.Set(p.Col(x), p.AxisRow, r, s)
 }
+
+// Glyphs puts the glyph r in the cell of each point (xs[i], ys[i]), over
+// whatever dots are there: markers that stand out from Braille lines.
+func (p Plot) Glyphs(g *Grid, xs, ys []float64, r rune, s Style) {
+	if p.W == 0 {
+		return
+	}
+	for i := 0; i < min(len(xs), len(ys)); i++ {
+		if !finite(xs[i]) || !finite(ys[i]) || xs[i] < p.X.Min || xs[i] > p.X.Max || ys[i] < p.Y.Min || ys[i] > p.Y.Max {
+			continue
+		}
+		g.Set(p.Col(xs[i]), p.Row(ys[i]), r, s)
+	}
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"inloop/engine"
+	"inloop/tui"
+	"inloop/tui/demo"
+)
+
+const appHelp = `usage: inloop [flags]
+
+The live app: trains a network in the loop on the emulated chip (by default
+Yin-Yang, chip mode, chip seed 1) and shows it; edit hyperparameters and the
+calibration while it runs. Quitting (q) stops the run with a checkpoint
+(with --run-dir) and prints its summary. Press ? in the app for its keys.
+
+flags:`
+
+// appCmd runs the app on a new training run built from the run flags (the
+// same as those of train), or on a synthetic run with --demo.
+func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("inloop", flag.ContinueOnError)
+	rf := addRunFlags(fs)
+	synthetic := fs.Bool("demo", false, "watch a synthetic run (no training): to try the app")
+	fs.Usage = describeFlags(fs, appHelp)
+	if err := parseAppFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	cfg, err := rf.config()
+	if err != nil {
+		return err
+	}
+	if *synthetic {
+		return runDemo(stdin, stdout)
+	}
+	t, err := engine.NewTrainer(cfg)
+	if err != nil {
+		return badInput(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	t.Start(ctx)
+	opts := tui.Options{Dataset: cfg.Dataset, StopOnQuit: true}
+	if cfg.Resume != "" {
+		opts.Title = "resumed " + cfg.Resume
+	}
+	_, perr := tea.NewProgram(tui.New(t, opts), tea.WithInput(stdin), tea.WithOutput(stdout)).Run()
+	// The app asked the run to stop when the user quit; ask again in case
+	// it ended otherwise (a signal, a failure), and wait for the checkpoint.
+	t.Send(engine.Command{Kind: engine.CmdStop})
+	sum, err := t.Wait()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	if perr != nil && !errors.Is(perr, tea.ErrInterrupted) {
+		return fmt.Errorf("the app failed: %w", perr)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, describeSummary(sum))
+	if !sum.Completed && sum.RunDir != "" {
+		fmt.Fprintf(stderr, "continue with: inloop --resume %s\n", sum.RunDir)
+	}
+	return nil
+}
+
+// runDemo shows a synthetic run until the user quits.
+func runDemo(stdin io.Reader, stdout io.Writer) error {
+	src := demo.NewSource(1, 50*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go src.Run(ctx)
+	opts := tui.Options{Title: "demo: synthetic events, no training", Dataset: "yinyang"}
+	_, err := tea.NewProgram(tui.New(src, opts), tea.WithInput(stdin), tea.WithOutput(stdout)).Run()
+	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
+		return fmt.Errorf("the app failed: %w", err)
+	}
+	return nil
+}
+
+// parseAppFlags is parseFlags for the command without a name: its errors
+// point to 'inloop -h'.
+func parseAppFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return errHelp
+	}
+	if err != nil {
+		return usagef("%v (see 'inloop -h')", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (commands: train, chip, data, serve, help; see 'inloop -h')", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
