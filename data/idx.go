@@ -43,6 +43,13 @@ func DecodeIDX(b []byte) (*IDX, error) {
 		limit := int64(len(b))*maxInflateRate + 1024
 		limit = min(limit, maxIDXBytes+4+4*maxIDXRank+1)
 		var buf bytes.Buffer
+		// The gzip trailer holds the payload size mod 2³²: a hint to size
+		// the buffer once, trusted only up to the limit.
+		if len(b) >= 18 {
+			if hint := int64(binary.LittleEndian.Uint32(b[len(b)-4:])); hint < limit {
+				buf.Grow(int(hint) + bytes.MinRead)
+			}
+		}
 		if _, err := buf.ReadFrom(io.LimitReader(zr, limit)); err != nil {
 			return nil, idxFault("corrupt gzip stream: " + err.Error())
 		}
