@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/scigolib/hdf5"
 )
 
 // reportPeakRSS reports the process's peak resident set size; run the
@@ -109,4 +111,37 @@ func BenchmarkYinYangGenerate(b *testing.B) {
 			_ = d.Sample(i)
 		}
 	}
+}
+
+// BenchmarkSHDRead reads and decodes an SHD-layout file the benchmark
+// writes first (500 samples × 4000 spikes, float32 times, uint32 units,
+// 16 MB of spike data): a stand-in for the real files, which are not here.
+func BenchmarkSHDRead(b *testing.B) {
+	const n, per = 500, 4000
+	times := make([][]float64, n)
+	units := make([][]int, n)
+	labels := make([]int, n)
+	for i := range n {
+		labels[i] = i % 20
+		times[i] = make([]float64, per)
+		units[i] = make([]int, per)
+		for k := range per {
+			times[i][k] = float64(k) / per
+			units[i][k] = (k * 7) % SHDUnits
+		}
+	}
+	p := filepath.Join(b.TempDir(), "shd_train.h5")
+	writeSHD(b, p, times, units, labels, hdf5.VLenFloat32)
+	b.ReportAllocs()
+	for b.Loop() {
+		raw, err := readSHDFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if a, err := DecodeSHD(raw); err != nil || len(a.Times) != n*per {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*per)*float64(b.N)/b.Elapsed().Seconds(), "spikes/s")
+	reportPeakRSS(b)
 }

@@ -119,7 +119,7 @@ func TestSHDSynthetic(t *testing.T) {
 // times are float16 and units uint16 stored as byte sequences (the writer
 // has no half or 16-bit VLEN types), which is what ReadVLenBytes returns for
 // the real files too.
-func writeSHD(t *testing.T, path string, times [][]float64, units [][]int, labels []int, timeType hdf5.Datatype) {
+func writeSHD(t testing.TB, path string, times [][]float64, units [][]int, labels []int, timeType hdf5.Datatype) {
 	t.Helper()
 	fw, err := hdf5.CreateForWrite(path, hdf5.CreateTruncate)
 	if err != nil {
