@@ -131,6 +131,17 @@ func TestMNISTAugment(t *testing.T) {
 	if !slices.Equal(a.Spikes, b.Spikes) || a.Label != 3 {
 		t.Fatal("Augment not deterministic for equal rng state")
 	}
+	// With the default ±15° some draws change the encoded sample.
+	changed := 0
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 10 {
+		if a := d.Augment(0, rng); !slices.Equal(a.Spikes, d.Sample(0).Spikes) {
+			changed++
+		}
+	}
+	if changed < 8 {
+		t.Errorf("only %d of 10 rotations changed the sample", changed)
+	}
 	// With MaxRotation tiny the augmented sample equals the plain one
 	// up to 8-bit rounding of nothing: times within 1e-9.
 	d2, _ := NewMNIST(MNISTDigits, root, Train, MNISTOptions{CacheDir: "off", MaxRotation: 1e-12})
@@ -228,17 +239,46 @@ func TestMNISTReal(t *testing.T) {
 		Train: {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949},
 		Test:  {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009},
 	}
-	for split, w := range want {
-		d, err := NewMNIST(MNISTDigits, filepath.Dir(dir), split, MNISTOptions{CacheDir: "off"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := ClassCounts(d); !slices.Equal(got, w) {
-			t.Errorf("%s histogram %v, want %v", split, got, w)
-		}
+	// Train labels straight from the decoder (decoding 60000 images would
+	// cost seconds); test labels through the Dataset.
+	lx, err := ReadIDXFile(filepath.Join(dir, "train-labels-idx1-ubyte.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := make([]int, 10)
+	for _, y := range lx.Data {
+		hist[y]++
+	}
+	if !slices.Equal(hist, want[Train]) {
+		t.Errorf("train histogram %v, want %v", hist, want[Train])
+	}
+	dt, err := NewMNIST(MNISTDigits, filepath.Dir(dir), Test, MNISTOptions{CacheDir: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ClassCounts(dt); !slices.Equal(got, want[Test]) {
+		t.Errorf("test histogram %v, want %v", got, want[Test])
+	}
+	// Preprocessing: the 24×24 crop of a test image has mean 0.1325·784/576
+	// = 0.1804 when the border is black; resampling keeps the mean within a
+	// few percent. The digest pins the exact output (bump preprocessVersion
+	// in cache.go whenever it must change).
+	d, err := NewMNIST(MNISTDigits, dir, Test, MNISTOptions{CacheDir: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, p := range d.arr.pixels {
+		sum += float64(p) / 255
+	}
+	if mean := sum / float64(len(d.arr.pixels)); math.Abs(mean/0.1804-1) > 0.05 {
+		t.Errorf("mean 16×16 pixel %g, want ≈ 0.1804", mean)
+	}
+	if h := sha256.Sum256(d.arr.pixels); hex.EncodeToString(h[:]) != "fe1c18694b77996ba92cc76111ed2e6101f86b22b3dfd94b680da923a67219ef" {
+		t.Errorf("preprocessed test images changed: sha256 %x", h)
 	}
 	// Fashion-MNIST pointed at MNIST's files refuses them.
-	_, err := NewMNIST(FashionMNIST, dir, Test, MNISTOptions{CacheDir: "off"})
+	_, err = NewMNIST(FashionMNIST, dir, Test, MNISTOptions{CacheDir: "off"})
 	if err == nil || !strings.Contains(err.Error(), "MNIST's digit files") {
 		t.Errorf("fashion on mnist files: %v", err)
 	}
