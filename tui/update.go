@@ -52,8 +52,15 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
 	for _, ev := range msg.events {
 		m.state.apply(ev)
-		if ce, ok := ev.(engine.CommandEvent); ok {
-			m.commandResult(ce)
+		switch e := ev.(type) {
+		case engine.CommandEvent:
+			m.commandResult(e)
+		case engine.DoneEvent:
+			if e.Err != nil {
+				m.setFlash("the run failed: "+e.Err.Error(), true)
+			} else {
+				m.setFlash(fmt.Sprintf("the run ended: test accuracy %.1f %% after %d steps", 100*e.Summary.TestAccuracy, e.Summary.Steps), false)
+			}
 		}
 	}
 	m.clampSelections()

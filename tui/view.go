@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -129,9 +130,14 @@ func (m *Model) drawStatus(r plot.Rect) {
 		state += " · read-only"
 	}
 	stateW := plot.Len(state) + 2
+	// Long forms where there is room, short ones on narrow terminals.
+	narrow := r.W < 120
 	segs := make([]string, 0, 10)
 	name := "inloop"
-	if m.opts.Title != "" {
+	switch {
+	case m.opts.Title != "" && narrow:
+		name = m.opts.Title
+	case m.opts.Title != "":
 		name += " · " + m.opts.Title
 	}
 	segs = append(segs, name)
@@ -140,18 +146,28 @@ func (m *Model) drawStatus(r plot.Rect) {
 	}
 	if st.hasProgress {
 		p := &st.progress
-		segs = append(segs, string(p.Mode), fmt.Sprintf("chip %d", p.ChipSeed), p.Calibration,
-			fmt.Sprintf("epoch %d/%d", p.Epoch+1, p.Epochs),
-			fmt.Sprintf("step %d (%d/%d)", p.Step, p.Batch, p.BatchesPerEpoch),
-			fmt.Sprintf("%s samples/s", compact(p.SamplesPerSec)),
-			fmt.Sprintf("%.1f spikes/sample", p.SpikesPerSample))
+		if narrow {
+			segs = append(segs, string(p.Mode), fmt.Sprintf("seed %d", p.ChipSeed), shortCalibration(p.Calibration),
+				fmt.Sprintf("ep %d/%d", p.Epoch+1, p.Epochs), fmt.Sprintf("step %d", p.Step),
+				fmt.Sprintf("%s/s", compact(p.SamplesPerSec)), fmt.Sprintf("%.0f sp/sample", p.SpikesPerSample))
+		} else {
+			segs = append(segs, string(p.Mode), fmt.Sprintf("chip %d", p.ChipSeed), p.Calibration,
+				fmt.Sprintf("epoch %d/%d", p.Epoch+1, p.Epochs),
+				fmt.Sprintf("step %d (%d/%d)", p.Step, p.Batch, p.BatchesPerEpoch),
+				fmt.Sprintf("%s samples/s", compact(p.SamplesPerSec)),
+				fmt.Sprintf("%.1f spikes/sample", p.SpikesPerSample))
+		}
+	}
+	sepText := " │ "
+	if narrow {
+		sepText = " · "
 	}
 	x := r.X + 1
 	limit := r.W - stateW
 	for i, seg := range segs {
 		sep := ""
 		if i > 0 {
-			sep = " │ "
+			sep = sepText
 		}
 		n := plot.Len(sep) + plot.Len(seg)
 		if x+n > limit {
@@ -165,6 +181,19 @@ func (m *Model) drawStatus(r plot.Rect) {
 		x += g.Text(x, r.Y, seg, st, n)
 	}
 	g.TextRight(r.X, r.Y, r.W-1, state, stStyle)
+}
+
+// shortCalibration abbreviates the calibration state for narrow screens.
+func shortCalibration(c string) string {
+	switch {
+	case c == "calibrated":
+		return "cal"
+	case c == "uncalibrated":
+		return "uncal"
+	case strings.HasPrefix(c, "decalibrated "):
+		return "decal " + strings.TrimPrefix(c, "decalibrated ")
+	}
+	return c
 }
 
 // compact formats a rate with 3 significant digits and a k/M suffix.
