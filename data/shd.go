@@ -231,18 +231,23 @@ func (d *SHD) encode(i int, rng *rand.Rand) Sample {
 // and speakers as read, and the keys' bytes.
 type SHDRaw struct {
 	Times, Units [][]byte
-	Labels       []float64
-	Speakers     []float64 // nil if absent
-	Keys         [][]byte  // nil if absent
+	// TimeType and UnitType are the element types the file declares, as
+	// (HDF5 class, bytes): class 1 float, 0 integer; zero if unknown.
+	TimeType, UnitType [2]int
+	Labels             []float64
+	Speakers           []float64 // nil if absent
+	Keys               [][]byte  // nil if absent
 }
 
-// DecodeSHD validates raw and decodes it. Element widths are not exposed by
-// the HDF5 reader, so they are inferred: the byte-length ratio of times to
-// units must be the same for every sample, and among the widths it allows
-// (times 2, 4 or 8 bytes; units 2 or 4) the widest whose decoding is valid
-// (every unit < 700, every time finite and in [0, 10⁴) s) is taken. Wider
-// first matters: a 4-byte unit < 700 read as two 2-byte units gives a valid
-// unit and a zero, never the reverse.
+// DecodeSHD validates raw and decodes it. Times must be floats of 2, 4 or 8
+// bytes (seconds), units integers of 2 or 4 bytes below 700. The element
+// types come from raw.TimeType and raw.UnitType when the file declares such
+// types; otherwise (e.g. sequences stored as bytes) they are inferred: the
+// byte-length ratio of times to units must be the same for every sample,
+// and among the widths it allows the widest whose decoding is valid (every
+// unit < 700, every time finite and in [0, 10⁴) s) is taken. Wider first
+// matters: a 4-byte unit < 700 read as two 2-byte units gives a valid unit
+// and a zero, never the reverse.
 func DecodeSHD(raw SHDRaw) (*SHDArrays, error) {
 	n := len(raw.Labels)
 	if len(raw.Times) != n || len(raw.Units) != n {
@@ -269,9 +274,18 @@ func DecodeSHD(raw SHDRaw) (*SHDArrays, error) {
 	for _, k := range raw.Keys {
 		a.Keys = append(a.Keys, string(k))
 	}
-	tw, uw, err := inferSHDWidths(raw.Times, raw.Units)
-	if err != nil {
-		return nil, err
+	var tw, uw int
+	tt, ut := raw.TimeType, raw.UnitType
+	if tt[0] == 1 && (tt[1] == 2 || tt[1] == 4 || tt[1] == 8) && ut[0] == 0 && (ut[1] == 2 || ut[1] == 4) {
+		tw, uw = tt[1], ut[1]
+		if err := checkSHDWidths(raw.Times, raw.Units, tw, uw); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if tw, uw, err = inferSHDWidths(raw.Times, raw.Units); err != nil {
+			return nil, err
+		}
 	}
 	a.TimeBytes, a.UnitBytes = tw, uw
 	total := 0
@@ -325,21 +339,26 @@ func inferSHDWidths(times, units [][]byte) (tw, uw int, err error) {
 }
 
 func shdWidthsValid(times, units [][]byte, tw, uw int) bool {
+	return checkSHDWidths(times, units, tw, uw) == nil
+}
+
+// checkSHDWidths decodes every spike with the given widths and reports the
+// first invalid one.
+func checkSHDWidths(times, units [][]byte, tw, uw int) error {
 	for i := range units {
 		if len(units[i])%uw != 0 || len(times[i])%tw != 0 || len(units[i])/uw != len(times[i])/tw {
-			return false
+			return fmt.Errorf("sample %d: %d time bytes (%d-byte floats) and %d unit bytes (%d-byte integers) do not pair up", i, len(times[i]), tw, len(units[i]), uw)
 		}
 		for j := 0; j < len(units[i])/uw; j++ {
-			if decodeUint(units[i][j*uw:], uw) >= SHDUnits {
-				return false
+			if u := decodeUint(units[i][j*uw:], uw); u >= SHDUnits {
+				return fmt.Errorf("sample %d spike %d: unit %d out of range 0..%d", i, j, u, SHDUnits-1)
 			}
-			t := decodeFloat(times[i][j*tw:], tw)
-			if !(t >= 0 && t < 1e4) {
-				return false
+			if t := decodeFloat(times[i][j*tw:], tw); !(t >= 0 && t < 1e4) {
+				return fmt.Errorf("sample %d spike %d: time %g s out of range [0, 10⁴)", i, j, t)
 			}
 		}
 	}
-	return true
+	return nil
 }
 
 func decodeFloat(b []byte, w int) float64 {

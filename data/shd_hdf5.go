@@ -61,6 +61,14 @@ func readSHDFile(path string) (raw SHDRaw, err error) {
 	if raw.Units, err = vlen("/spikes/units"); err != nil {
 		return raw, err
 	}
+	for _, x := range []struct {
+		name string
+		dst  *[2]int
+	}{{"/spikes/times", &raw.TimeType}, {"/spikes/units", &raw.UnitType}} {
+		if class, size, ok := vlenBaseType(f.Reader(), sets[x.name].Address()); ok {
+			*x.dst = [2]int{class, size}
+		}
+	}
 	d, err := need("/labels")
 	if err != nil {
 		return raw, err

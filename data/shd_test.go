@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"math"
@@ -65,6 +66,9 @@ func TestSHDSynthetic(t *testing.T) {
 		raw, err := readSHDFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if raw.TimeType != [2]int{1, 2} || raw.UnitType != [2]int{0, 2} {
+			t.Errorf("%s: declared types %v %v, want float16 [1 2] and uint16 [0 2]", name, raw.TimeType, raw.UnitType)
 		}
 		a, err := DecodeSHD(raw)
 		if err != nil {
@@ -226,6 +230,19 @@ func TestSHDWrittenFiles(t *testing.T) {
 	}{{"float32", hdf5.VLenFloat32, 4, 4}, {"float64", hdf5.VLenFloat64, 8, 4}, {"half", hdf5.VLenUint8, 2, 2}} {
 		dir := t.TempDir()
 		writeSHD(t, filepath.Join(dir, "shd_train.h5"), times, units, labels, tc.typ)
+		// The declared types are read from the headers; byte sequences
+		// (the "half" case) declare uint8 and leave the widths to inference.
+		raw, err := readSHDFile(filepath.Join(dir, "shd_train.h5"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantT, wantU := [2]int{1, tc.tw}, [2]int{0, tc.uw}
+		if tc.name == "half" {
+			wantT, wantU = [2]int{0, 1}, [2]int{0, 1}
+		}
+		if raw.TimeType != wantT || raw.UnitType != wantU {
+			t.Errorf("%s: declared %v %v, want %v %v", tc.name, raw.TimeType, raw.UnitType, wantT, wantU)
+		}
 		d, err := NewSHD(dir, Train, SHDOptions{})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
@@ -342,14 +359,26 @@ func TestDecodeSHDFaults(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+	// Declared types are obeyed: the same 4 bytes are one float32 time and
+	// one uint32 unit, or (undeclared) inferred as such.
+	four := SHDRaw{Times: [][]byte{{0, 0, 0, 0x3f}}, Units: [][]byte{{7, 0, 0, 0}}, Labels: []float64{1}, TimeType: [2]int{1, 4}, UnitType: [2]int{0, 4}}
+	if a, err := DecodeSHD(four); err != nil || len(a.Units) != 1 || a.Units[0] != 7 || a.Times[0] != 250 {
+		t.Errorf("declared float32/uint32: %+v %v", a, err)
+	}
+	four.UnitType = [2]int{0, 2} // declared uint16: 2 units, 1 time → refused
+	if _, err := DecodeSHD(four); err == nil || !strings.Contains(err.Error(), "do not pair up") {
+		t.Errorf("mismatched declaration: %v", err)
+	}
 }
 
-// FuzzSHD feeds arbitrary sequences to the decoder: no panic, and every
-// decoded spike is valid. The input bytes are split into two sample pairs.
+// FuzzSHD feeds arbitrary sequences to the decoder (the bytes are cut into
+// one sample's times and units) and arbitrary bytes to the object-header
+// parser: no panic, and every decoded spike is valid.
 func FuzzSHD(f *testing.F) {
 	f.Add([]byte{0, 0x3c, 5, 0}, uint8(2), uint8(2))
 	f.Add([]byte{0, 0, 0, 0x3f, 7, 0, 0, 0}, uint8(4), uint8(4))
 	f.Fuzz(func(t *testing.T, b []byte, cut1, cut2 uint8) {
+		vlenBaseType(bytes.NewReader(b), uint64(cut1)) // header parser: must not panic
 		c1 := min(int(cut1), len(b))
 		c2 := min(c1+int(cut2), len(b))
 		raw := SHDRaw{Times: [][]byte{b[:c1]}, Units: [][]byte{b[c1:c2]}, Labels: []float64{3}}
