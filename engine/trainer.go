@@ -108,6 +108,9 @@ func (e *DivergedError) Error() string {
 	} else {
 		s += "; no checkpoint was written"
 	}
+	if e.Checkpoint != "" {
+		return s + "; resume from it with a smaller --lr"
+	}
 	return s + "; a smaller learning rate may help"
 }
 
@@ -248,6 +251,11 @@ func (t *Trainer) resume(cfg Config, build func(Config) (trainee, error)) error 
 	}
 	from := cp.Position.Step
 	t.logRecord(eventRecord{Kind: "resume", Time: time.Now(), Step: t.pos.Step, Epoch: t.pos.Epoch, From: &from})
+	if fork { // the new directory is resumable from the start
+		if err := t.checkpoint(); err != nil {
+			return err
+		}
+	}
 	if cfg.Hyper.LR > 0 {
 		t.cmds.push(Command{Kind: CmdSet, Name: "lr", Value: strconv.FormatFloat(cfg.Hyper.LR, 'g', -1, 64)})
 	}

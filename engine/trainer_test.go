@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -539,5 +540,33 @@ func TestTrainerSaveWithoutRunDirRefused(t *testing.T) {
 	cs := commandEvents(drain(events))
 	if len(cs) != 1 || cs[0].Applied || !strings.Contains(cs[0].Err, "--run-dir") {
 		t.Fatalf("save without a run dir: %+v", cs)
+	}
+}
+
+func TestTrainerResumeForksIntoNewDirectory(t *testing.T) {
+	dir := t.TempDir()
+	tr, _, err := fakeTrainer(fakeConfig(1, dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runToEnd(t, tr); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, runCheckpointFile))
+	fork := filepath.Join(t.TempDir(), "fork")
+	tr, _, err = fakeTrainer(Config{Resume: dir, RunDir: fork, Epochs: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp, err := readCheckpoint(fork); err != nil || cp.Position.Step != 5 {
+		t.Fatalf("the fork is not resumable before it trains: %+v, %v", cp, err)
+	}
+	sum, err := runToEnd(t, tr)
+	if err != nil || sum.Steps != 10 || sum.RunDir != fork {
+		t.Fatalf("fork: %+v, %v", sum, err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, runCheckpointFile))
+	if !bytes.Equal(before, after) {
+		t.Error("forking changed the original run's checkpoint")
 	}
 }
