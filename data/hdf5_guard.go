@@ -71,6 +71,7 @@ func checkHeaps(f *os.File, size int64) error {
 var (
 	infoDims = regexp.MustCompile(`(\d+)D array (?:\[([0-9 x]+)\]|\[([0-9 ]*)\])`)
 	infoSize = regexp.MustCompile(`size=(\d+) bytes`)
+	digits   = regexp.MustCompile(`\d+`)
 )
 
 // checkDatasetInfo bounds a dataset's element count × element size (as the
@@ -80,7 +81,7 @@ func checkDatasetInfo(name, info string, fileSize int64) error {
 	total := uint64(1)
 	if m := infoDims.FindStringSubmatch(info); m != nil {
 		dims := m[2] + m[3]
-		for _, f := range regexp.MustCompile(`\d+`).FindAllString(dims, -1) {
+		for _, f := range digits.FindAllString(dims, -1) {
 			d, err := strconv.ParseUint(f, 10, 64)
 			if err != nil {
 				return fmt.Errorf("dataset %s: dimension %s unreadable", name, f)
