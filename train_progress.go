@@ -61,7 +61,7 @@ func (p *progressPrinter) handle(e engine.Event) {
 		if !p.started {
 			p.started = true
 			if e.Step == 0 {
-				p.line(fmt.Sprintf("training: %d epochs in %s mode on chip seed %d (%s), lr %.3g", e.Epochs, e.Mode, e.ChipSeed, e.Calibration, e.LR))
+				p.line(fmt.Sprintf("training: epochs %d, %s mode, chip seed %d (%s), lr %.3g", e.Epochs, e.Mode, e.ChipSeed, e.Calibration, e.LR))
 			} else {
 				p.line(fmt.Sprintf("resuming at step %d (epoch %d/%d, batch %d/%d) in %s mode on chip seed %d (%s), lr %.3g; so far:",
 					e.Step, e.Epoch+1, e.Epochs, e.Batch, e.BatchesPerEpoch, e.Mode, e.ChipSeed, e.Calibration, e.LR))
@@ -93,7 +93,7 @@ func (p *progressPrinter) handle(e engine.Event) {
 		if p.stopping {
 			label = fmt.Sprintf("stopped in epoch %d/%d", e.Epoch+1, max(p.last.Epochs, e.Epoch+1))
 		}
-		p.line(fmt.Sprintf("%s  step %d  train acc %.2f %%  test acc %.2f %%  test loss %.4f  %.1f hidden spikes/sample",
+		p.line(fmt.Sprintf("%s  step %d  train %.2f %%  test %.2f %%  loss %.4f  %.1f spikes/sample",
 			label, e.Step, 100*e.TrainAccuracy, 100*e.TestAccuracy, e.TestLoss, e.SpikesPerSample))
 	case engine.CommandEvent:
 		c := e.Command
@@ -135,7 +135,7 @@ func (p *progressPrinter) clearBar() {
 func (p *progressPrinter) drawBar() {
 	e := p.last
 	text := progressText(e)
-	const cells = 20
+	const cells = 10
 	done := 0
 	if e.BatchesPerEpoch > 0 {
 		done = min(cells, cells*e.Batch/e.BatchesPerEpoch)
@@ -150,7 +150,7 @@ func (p *progressPrinter) drawBar() {
 
 // progressText is the state after the latest batch.
 func progressText(e engine.ProgressEvent) string {
-	s := fmt.Sprintf("batch %d/%d  loss %.4f  acc %.1f %%  %.0f samples/s  %.1f spikes/sample",
+	s := fmt.Sprintf("batch %d/%d  loss %.4f  acc %.1f %%  %.0f samples/s  %.0f spikes",
 		e.Batch, e.BatchesPerEpoch, e.Loss, 100*e.Accuracy, e.SamplesPerSec, e.SpikesPerSample)
 	if e.Paused {
 		s += "  (paused)"
