@@ -28,8 +28,12 @@ func newHub() *hub {
 	return &hub{history: newCurve(historyPoints), subs: make(map[*subscriber]struct{})}
 }
 
-// historyPoints caps the replayed loss/accuracy curve.
-const historyPoints = 1024
+// historyPoints caps the replayed loss/accuracy curve; commandsKept the
+// replayed commands (the run's log keeps them all).
+const (
+	historyPoints = 1024
+	commandsKept  = 1000
+)
 
 // addBatch adds one batch to the replayed training curve.
 func (h *hub) addBatch(step int, loss, acc float64) {
@@ -51,6 +55,9 @@ func (h *hub) publish(e Event) {
 	case EvalEvent:
 		h.evals = append(h.evals, e)
 	case CommandEvent:
+		if len(h.commands) == commandsKept {
+			h.commands = append(h.commands[:0], h.commands[1:]...)
+		}
 		h.commands = append(h.commands, e)
 	case ProgressEvent:
 		h.progress = &e

@@ -123,3 +123,13 @@ func TestCurveDecimates(t *testing.T) {
 		prev = s
 	}
 }
+
+func TestHubKeepsTheLastCommands(t *testing.T) {
+	h := newHub()
+	for i := range commandsKept + 5 {
+		h.publish(CommandEvent{Step: i})
+	}
+	if n := len(h.commands); n != commandsKept || h.commands[0].Step != 5 || h.commands[n-1].Step != commandsKept+4 {
+		t.Fatalf("kept %d commands from step %d", n, h.commands[0].Step)
+	}
+}
