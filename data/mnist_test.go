@@ -283,3 +283,41 @@ func TestMNISTReal(t *testing.T) {
 		t.Errorf("fashion on mnist files: %v", err)
 	}
 }
+
+// Fashion-MNIST is scaled 28→16 without the crop: a frame of white pixels
+// in the outer 2 pixels vanishes from MNIST's 16×16 image but not from
+// Fashion-MNIST's.
+func TestFashionMNISTNoCrop(t *testing.T) {
+	img := make([]byte, 784)
+	for r := range 28 {
+		for q := range 28 {
+			if r < 2 || q < 2 || r >= 26 || q >= 26 {
+				img[r*28+q] = 255
+			}
+		}
+	}
+	root := t.TempDir()
+	for _, sub := range []string{"mnist", "fashion-mnist"} {
+		dir := filepath.Join(root, sub)
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, "t10k-images-idx3-ubyte"), idxBytes([]int{1, 28, 28}, img), 0o644)
+		os.WriteFile(filepath.Join(dir, "t10k-labels-idx1-ubyte"), idxBytes([]int{1}, []byte{9}), 0o644)
+	}
+	m, err := NewMNIST(MNISTDigits, root, Test, MNISTOptions{CacheDir: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := NewMNIST(FashionMNIST, root, Test, MNISTOptions{CacheDir: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := m.Sample(0); len(s.Spikes) != 0 {
+		t.Errorf("MNIST kept %d spikes of the cropped frame", len(s.Spikes))
+	}
+	if im := f.Image(0); im[0] != 255 || im[15*16+15] != 255 || im[8*16+8] != 0 {
+		t.Errorf("Fashion corners %d %d centre %d", im[0], im[255], im[8*16+8])
+	}
+	if f.Classes()[9] != "Ankle boot" || f.Name() != "fashion-mnist" || f.Sample(0).Label != 9 {
+		t.Errorf("classes %v", f.Classes())
+	}
+}
