@@ -271,11 +271,10 @@ func (m *Model) drawFullHelp(r plot.Rect) {
 			if y >= in.Y+in.H {
 				break
 			}
-			n := g.Text(x, y, b.Help().Key, s.Accent, min(keyW, in.X+in.W-x))
+			g.Text(x, y, b.Help().Key, s.Accent, min(keyW, in.X+in.W-x))
 			if x+keyW+2 < in.X+in.W {
 				g.Text(x+keyW+2, y, b.Help().Desc, s.Text, min(descW, in.X+in.W-x-keyW-2))
 			}
-			_ = n
 			y++
 		}
 		y++

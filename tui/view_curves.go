@@ -76,7 +76,7 @@ func (m *Model) drawMarks(p plot.Plot) {
 // scratchPair returns two slices of length n from the model's scratch
 // memory (reused across frames).
 func (m *Model) scratchPair(n int) ([]float64, []float64) {
-	if cap(m.scratch) < 2*n+maxCurve {
+	if len(m.scratch) < 2*n+maxCurve {
 		m.scratch = make([]float64, 2*n+maxCurve)
 	}
 	return m.scratch[:n], m.scratch[n : 2*n]
@@ -85,10 +85,10 @@ func (m *Model) scratchPair(n int) ([]float64, []float64) {
 // scratchAcc returns a slice of length n after the scratchPair slices.
 func (m *Model) scratchAcc(n int) []float64 {
 	k := 2 * len(m.state.evals)
-	if cap(m.scratch) < k+n {
-		old := m.scratch
-		m.scratch = make([]float64, k+n+maxCurve)
-		copy(m.scratch, old[:min(len(old), cap(old))])
+	if len(m.scratch) < k+n {
+		grown := make([]float64, k+n+maxCurve)
+		copy(grown, m.scratch) // keeps the evaluation points already there
+		m.scratch = grown
 	}
 	return m.scratch[k : k+n]
 }

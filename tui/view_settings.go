@@ -106,9 +106,6 @@ func (m *Model) drawSettings(r plot.Rect) {
 	// Latest results, newest first, in what room is left.
 	for i := len(st.log) - 1; i >= 0 && y < bottom; i-- {
 		ce := st.log[i]
-		if y == bottom-1 || i == len(st.log)-1 {
-			// keep going; every line is one result
-		}
 		mark, mst := "✓", s.Good
 		txt := commandLabel(ce.Command)
 		if !ce.Applied {
