@@ -13,7 +13,7 @@ func mnistNetwork(seed uint64, sdHidden, sdOut float64) Network {
 		}
 		return w
 	}
-	return Network{Inputs: 256, Neurons: 256, Projections: []Projection{
+	return Network{Inputs: 256, Neurons: 256, Integrators: Population{Offset: 246, Size: 10}, Projections: []Projection{
 		{Pre: Population{External: true, Size: 256}, PostOffset: 0, PostSize: 246, Weights: draw(246*256, sdHidden)},
 		{Pre: Population{Offset: 0, Size: 246}, PostOffset: 246, PostSize: 10, Weights: draw(10*246, sdOut)},
 	}}

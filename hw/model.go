@@ -8,6 +8,10 @@ import "math"
 // computed directly.
 const tabTicks = 256
 
+// tabHiTicks is the range of the second-level table (multiples of tabTicks):
+// propagators up to 4096 ticks (32 µs) are composed from two table entries.
+const tabHiTicks = 16 * tabTicks
+
 // neuronModel is the dynamics of the placed logical neurons, derived from the
 // circuits' analog values. A logical neuron takes threshold, reset and
 // refractory time from its first circuit, and the mean leak potential, τ_mem
@@ -24,6 +28,7 @@ type neuronModel struct {
 	cadcCorr                []int
 	synGain                 [Circuits]float64
 	tab                     []prop // tab[k*n+j]: neuron j over k ticks
+	tabHi                   []prop // tabHi[h*n+j]: neuron j over h·tabTicks ticks
 	readoutSD, leakSD, thSD float64
 	ideal                   bool
 	hasOut                  []bool
@@ -85,6 +90,13 @@ func (c *Chip) ensureModel() *neuronModel {
 			m.tab[k*n+j] = propagator(m.tauM[j], m.tauS[j], m.d[j], dt)
 		}
 	}
+	m.tabHi = make([]prop, tabHiTicks/tabTicks*n)
+	for h := 0; h < tabHiTicks/tabTicks; h++ {
+		dt := float64(h*tabTicks) * EventTick
+		for j := 0; j < n; j++ {
+			m.tabHi[h*n+j] = propagator(m.tauM[j], m.tauS[j], m.d[j], dt)
+		}
+	}
 	c.model = m
 	if c.net != nil {
 		for i := range c.net.projs {
@@ -98,6 +110,11 @@ func (c *Chip) ensureModel() *neuronModel {
 func (m *neuronModel) prop(j int, k int64) prop {
 	if k < tabTicks {
 		return m.tab[int(k)*m.n+j]
+	}
+	if h := k / tabTicks; h < tabHiTicks/tabTicks {
+		// over l then h·256 ticks: F composes as F_l·e_m(h) + e_s(l)·F_h
+		a, b := &m.tab[int(k%tabTicks)*m.n+j], &m.tabHi[int(h)*m.n+j]
+		return prop{em: a.em * b.em, es: a.es * b.es, f: a.f*b.em + a.es*b.f}
 	}
 	return propagator(m.tauM[j], m.tauS[j], m.d[j], float64(k)*EventTick)
 }

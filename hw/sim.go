@@ -37,6 +37,7 @@ type worker struct {
 	last, rel  []int64 // last touched tick; release tick or −1
 	next       []float64
 	lower      []bool    // next[j] is only a lower bound of the crossing time
+	cross      []int64   // tick stamp of the filed crossing
 	leak       []float64 // this sample's leak, LSB (with its noise offset)
 	thetaU     []float64 // this sample's threshold − leak
 	resetU     []float64 // this sample's reset − leak
@@ -49,6 +50,7 @@ type worker struct {
 	touchedPrj []int32
 	deliv      []delivery
 	spikes     []Spike
+	frameBuf   []uint8 // inference frames
 	noise      noiseSource
 }
 
@@ -60,6 +62,7 @@ func (w *worker) ensure(n, nproj int) {
 		w.rel = make([]int64, n)
 		w.next = make([]float64, n)
 		w.lower = make([]bool, n)
+		w.cross = make([]int64, n)
 		w.leak = make([]float64, n)
 		w.thetaU = make([]float64, n)
 		w.resetU = make([]float64, n)
@@ -68,7 +71,7 @@ func (w *worker) ensure(n, nproj int) {
 		w.stamp = make([]uint32, n)
 	}
 	w.u, w.i, w.last, w.rel = w.u[:n], w.i[:n], w.last[:n], w.rel[:n]
-	w.next, w.lower, w.acc, w.stamp = w.next[:n], w.lower[:n], w.acc[:n], w.stamp[:n]
+	w.next, w.lower, w.acc, w.stamp, w.cross = w.next[:n], w.lower[:n], w.acc[:n], w.stamp[:n], w.cross[:n]
 	w.leak, w.thetaU, w.resetU, w.z = w.leak[:n], w.thetaU[:n], w.resetU[:n], w.z[:n]
 	if cap(w.projStamp) < nproj {
 		w.projStamp = make([]uint32, nproj)
@@ -111,6 +114,11 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 		w.resetU[j] = m.resetU[j] - dl
 	}
 	w.heap.reset(n, w.next)
+	for j := 0; j < n; j++ {
+		if w.thetaU[j] <= 0 { // leak at or above threshold: fires from rest
+			w.predict(m, j, float64(job.horizon)*EventTick)
+		}
+	}
 	w.deliv = w.deliv[:0]
 	w.spikes = w.spikes[:0]
 	dhead := 0
@@ -213,20 +221,55 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 			}
 			for _, p := range w.touchedPrj {
 				pp := &pl.projs[p]
-				for j := pp.PostOffset; j < pp.PostOffset+pp.PostSize; j++ {
-					if w.stamp[j] == w.gen {
-						continue
-					}
-					w.stamp[j] = w.gen
-					w.advance(m, j, T)
-					w.i[j] += float64(w.acc[j])
-					w.acc[j] = 0
-					if w.rel[j] < 0 {
-						w.predict(m, j, horizonT)
-					}
-				}
+				w.applyJumps(m, pp.PostOffset, pp.PostOffset+pp.PostSize, T, horizonT)
 			}
 		}
+	}
+}
+
+// applyJumps propagates the not yet updated neurons lo…hi−1 to tick T, adds
+// their accumulated current jumps and re-predicts their crossings. The common
+// case (no crossing possible) is handled inline: this is the inner loop of a
+// dense input layer.
+func (w *worker) applyJumps(m *neuronModel, lo, hi int, T int64, horizonT float64) {
+	n := m.n
+	u, cur, last, rel := w.u[:n], w.i[:n], w.last[:n], w.rel[:n]
+	acc, stamp, next := w.acc[:n], w.stamp[:n], w.next[:n]
+	thetaU, fMax := w.thetaU[:n], m.fMax[:n]
+	gen := w.gen
+	for j := lo; j < hi; j++ {
+		if stamp[j] == gen {
+			continue
+		}
+		stamp[j] = gen
+		if k := T - last[j]; k != 0 {
+			var p *prop
+			if k < tabTicks {
+				p = &m.tab[int(k)*n+j]
+			} else {
+				q := m.prop(j, k)
+				p = &q
+			}
+			if rel[j] < 0 {
+				u[j] = u[j]*p.em + cur[j]*p.f
+			}
+			cur[j] *= p.es
+			last[j] = T
+		}
+		cur[j] += float64(acc[j])
+		acc[j] = 0
+		if rel[j] >= 0 {
+			continue
+		}
+		u0, i0, th := u[j], cur[j], thetaU[j]
+		if u0 < th && th > 0 && (i0 <= 0 || (u0+i0*fMax[j] < th && i0*fMax[j] < th)) {
+			if next[j] < math.MaxFloat64 {
+				next[j] = math.Inf(1)
+				w.heap.fix(j, true)
+			}
+			continue
+		}
+		w.predict(m, j, horizonT)
 	}
 }
 
@@ -337,28 +380,85 @@ func (w *worker) predict(m *neuronModel, j int, horizonT float64) {
 	w.refine(m, j, horizonT)
 }
 
-// refine replaces neuron j's lower bound by the exact crossing time (or none).
+// refine replaces neuron j's lower bound by its crossing (or none). Only the
+// tick of a crossing matters (spikes are stamped, delivered and clamped on
+// the 8 ns grid), so the common case — a membrane rising to a peak above
+// threshold — is solved by bisection over tick boundaries with tabulated
+// propagators: the heap key becomes the first boundary b at which u ≥ ϑ and
+// the stamp b−1 = floor(t_cross/8 ns). Other cases (self-firing neurons,
+// peaks beyond the tables) use the continuous root finder.
 func (w *worker) refine(m *neuronModel, j int, horizonT float64) {
-	t0 := float64(w.last[j]) * EventTick
 	w.lower[j] = false
-	dt, ok := nextCrossing(w.u[j], w.i[j], w.thetaU[j], m.tauM[j], m.tauS[j], m.d[j], m.fMax[j], horizonT-t0)
-	if !ok {
-		if !math.IsInf(w.next[j], 1) {
-			w.next[j] = math.Inf(1)
-			w.heap.fix(j, true)
+	L := w.last[j]
+	t0 := float64(L) * EventTick
+	u0, i0, th := w.u[j], w.i[j], w.thetaU[j]
+	tm, ts, d := m.tauM[j], m.tauS[j], m.d[j]
+	hTicks := int64(math.Round(horizonT/EventTick)) - L
+	if th > 0 && u0 < th && i0-u0/tm > 0 {
+		if ext, ok := extremum(u0, i0, tm, ts, d); ok && ext < tabHiTicks*EventTick {
+			kHi := min(int64(math.Ceil(ext/EventTick)), hTicks)
+			uAt := func(k int64) float64 {
+				p := m.prop(j, k)
+				return u0*p.em + i0*p.f
+			}
+			hi := int64(-1)
+			switch {
+			case kHi <= 0:
+			case uAt(kHi) >= th:
+				hi = kHi
+			case kHi >= 2 && uAt(kHi-1) >= th:
+				hi = kHi - 1
+			case ext < float64(hTicks)*EventTick && lifU(u0, i0, tm, ts, d, ext) >= th:
+				// crosses and falls back within the tick before kHi
+				w.setCross(j, L+kHi, L+kHi-1)
+				return
+			}
+			if hi < 0 {
+				w.noCross(j)
+				return
+			}
+			lo := int64(0)
+			for hi-lo > 1 {
+				mid := (lo + hi) / 2
+				if uAt(mid) >= th {
+					hi = mid
+				} else {
+					lo = mid
+				}
+			}
+			w.setCross(j, L+hi, L+hi-1)
+			return
 		}
+	}
+	dt, ok := nextCrossing(u0, i0, th, tm, ts, d, m.fMax[j], horizonT-t0)
+	if !ok {
+		w.noCross(j)
 		return
 	}
+	w.cross[j] = max(int64(math.Floor((t0+dt)/EventTick)), L)
 	w.next[j] = t0 + dt
 	w.heap.fix(j, false)
+}
+
+// setCross files a crossing processed at tick boundary key, stamped stamp.
+func (w *worker) setCross(j int, key, stamp int64) {
+	w.cross[j] = stamp
+	w.next[j] = float64(key) * EventTick
+	w.heap.fix(j, false)
+}
+
+func (w *worker) noCross(j int) {
+	if !math.IsInf(w.next[j], 1) {
+		w.next[j] = math.Inf(1)
+		w.heap.fix(j, true)
+	}
 }
 
 // internal handles neuron j's due event: a spike or the end of its
 // refractory period.
 func (w *worker) internal(m *neuronModel, j int, horizonT float64, horizon int64) {
-	t := w.next[j]
 	if w.rel[j] < 0 {
-		s := max(int64(math.Floor(t/EventTick)), w.last[j])
+		s := w.cross[j]
 		w.spikes = append(w.spikes, Spike{Tick: s, Neuron: int32(j)})
 		if m.hasOut[j] && s+1 < horizon {
 			w.deliv = append(w.deliv, delivery{tick: s + 1, neuron: int32(j)})
