@@ -79,8 +79,8 @@ func (p *progressPrinter) handle(e engine.Event) {
 		if p.tty {
 			every = barEvery
 		}
-		if now.Sub(p.lastDraw) < every || e.Step == 0 {
-			return
+		if now.Sub(p.lastDraw) < every || e.Step == 0 || (!p.tty && e.Batch == e.BatchesPerEpoch) {
+			return // plain output: the epoch's evaluation line tells the end of an epoch
 		}
 		p.lastDraw = now
 		if p.tty {
