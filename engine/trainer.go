@@ -103,15 +103,10 @@ type DivergedError struct {
 
 func (e *DivergedError) Error() string {
 	s := fmt.Sprintf("training diverged at step %d: %s is %v", e.Step, e.What, e.Value)
-	if e.Checkpoint != "" {
-		s += fmt.Sprintf("; the last good checkpoint (step %d) is kept in %s", e.CheckpointStep, e.Checkpoint)
-	} else {
-		s += "; no checkpoint was written"
+	if e.Checkpoint == "" {
+		return s + "; no checkpoint was written; a smaller learning rate may help"
 	}
-	if e.Checkpoint != "" {
-		return s + "; resume from it with a smaller --lr"
-	}
-	return s + "; a smaller learning rate may help"
+	return s + fmt.Sprintf("; the last good checkpoint (step %d) is kept in %s; resume from it with a smaller --lr", e.CheckpointStep, e.Checkpoint)
 }
 
 // NewTrainer validates cfg and prepares the run (dataset, chip, network).
