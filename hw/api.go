@@ -44,10 +44,13 @@ const (
 
 // Targets are calibration targets, as in paper-spec §2.2.
 type Targets struct {
-	Leak, Reset, Threshold float64 // CADC LSB
-	TauMem, TauSyn         float64 // µs
-	Refractory             float64 // µs
-	SynGain                float64 // relative synaptic gain to match (1 = nominal)
+	Leak       float64 `json:"leak"`       // CADC LSB
+	Reset      float64 `json:"reset"`      // CADC LSB
+	Threshold  float64 `json:"threshold"`  // CADC LSB
+	TauMem     float64 `json:"tau_mem"`    // µs
+	TauSyn     float64 `json:"tau_syn"`    // µs
+	Refractory float64 `json:"refractory"` // µs
+	SynGain    float64 `json:"syn_gain"`   // relative synaptic gain to match (1 = nominal)
 }
 
 // Options select a die and its temporal noise.
