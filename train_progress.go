@@ -27,6 +27,7 @@ type progressPrinter struct {
 	replay   bool           // printing the replayed state
 	last     engine.ProgressEvent
 	lastDraw time.Time
+	now      func() time.Time
 }
 
 const (
@@ -35,7 +36,7 @@ const (
 )
 
 func newProgressPrinter(w io.Writer) *progressPrinter {
-	p := &progressPrinter{w: w, width: func() int { return 80 }}
+	p := &progressPrinter{w: w, width: func() int { return 80 }, now: time.Now}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(f.Fd()) && os.Getenv("TERM") != "dumb" {
 		p.tty = true
 		p.width = func() int {
@@ -71,10 +72,10 @@ func (p *progressPrinter) handle(e engine.Event) {
 				p.handle(r)
 			}
 			p.early, p.replay = nil, false
-			p.lastDraw = time.Now()
+			p.lastDraw = p.now()
 			return
 		}
-		now := time.Now()
+		now := p.now()
 		every := plainEvery
 		if p.tty {
 			every = barEvery
