@@ -2,13 +2,17 @@ package serve
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	gossh "golang.org/x/crypto/ssh"
 
 	"inloop/engine"
 	"inloop/tui"
@@ -24,11 +28,15 @@ func envSeconds(name string, def int) time.Duration {
 	return time.Duration(def) * time.Second
 }
 
-// yinYangTrainer makes real runs: Yin-Yang in the loop on chip seed 1.
+// yinYangTrainer makes real runs: Yin-Yang in the loop on chip seed 1,
+// calibrated unless INLOOP_CALIBRATION says otherwise.
 func yinYangTrainer(string) (Trainer, error) {
 	cfg, err := engine.DefaultConfig("yinyang")
 	if err != nil {
 		return nil, err
+	}
+	if c := os.Getenv("INLOOP_CALIBRATION"); c != "" {
+		cfg.Calibration = c
 	}
 	t, err := engine.NewTrainer(cfg)
 	if err != nil {
@@ -109,20 +117,23 @@ func TestSoak(t *testing.T) {
 	ts := startServer(t, func(c *Config) {
 		c.FPS = 15
 		c.MaxTrainers = 2
+		c.StopTimeout = 20 * time.Second // a real run finishes its batch first
 		c.App = tui.New
 		c.NewTrainer = yinYangTrainer
 	})
 	terms := make([]*term, sessions)
+	clients := make([]*gossh.Client, sessions)
 	for i := range terms {
-		terms[i] = openTerm(t, mustDial(t, ts.addr, anonymous()), 100, 30)
+		clients[i] = mustDial(t, ts.addr, anonymous())
+		terms[i] = openTerm(t, clients[i], 100, 30)
 	}
 	for _, tm := range terms {
 		tm.waitScreen(t, " run ")
 	}
 	var peakG int
 	var peakHeap uint64
-	deadline := time.Now().Add(hold)
-	for i := 0; time.Now().Before(deadline); i++ {
+	end := time.Now().Add(hold)
+	for i := 0; time.Now().Before(end); i++ {
 		time.Sleep(time.Second)
 		terms[i%sessions].typeKeys(t, "\t") // someone moves the focus now and then
 		var ms runtime.MemStats
@@ -137,17 +148,24 @@ func TestSoak(t *testing.T) {
 	t.Logf("held %d sessions for %s: peak %d goroutines, peak heap %.1f MiB, clients received %.1f MiB",
 		sessions, hold, peakG, mib(peakHeap), mib(uint64(in)))
 
+	// Half the users quit with q (typing on a little), half drop the
+	// connection, as OpenSSH does when its window closes.
 	var wg sync.WaitGroup
-	for _, tm := range terms {
+	for i, tm := range terms {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tm.sess.Close()
+			if i%2 == 0 {
+				io.WriteString(tm.stdin, "qq\tq")
+				tm.waitEnd(t)
+			}
+			clients[i].Close()
 		}()
 	}
 	wg.Wait()
-	waitFor(t, "all sessions logged", func() bool { return strings.Count(ts.log.String(), "session user=") == sessions })
-	waitFor(t, "own runs stopped", func() bool { return strings.Count(ts.log.String(), "(stopped)") == 2 })
+	waitFor(t, ts, "all sessions logged", func() bool { return strings.Count(ts.log.String(), "session user=") == sessions })
+	waitFor(t, ts, "own runs stopped", func() bool { return strings.Count(ts.log.String(), "(stopped)") == 2 })
+	t.Logf("server log:\n%s", ts.log.String())
 	ts.mu.Lock()
 	active, live := ts.active, len(ts.sessions)
 	ts.mu.Unlock()
@@ -156,37 +174,75 @@ func TestSoak(t *testing.T) {
 	}
 	gUp, heapUp := settle()
 	t.Logf("sessions closed, server up (shared run still training): %d goroutines, heap %.1f MiB", gUp, mib(heapUp))
+	if os.Getenv("INLOOP_SOAK_DUMP") != "" {
+		var b strings.Builder
+		pprof.Lookup("goroutine").WriteTo(&b, 1)
+		t.Logf("goroutines with the server up:\n%s", b.String())
+	}
 
 	ts.shutdown(t)
 	var g1 int
 	var heap1 uint64
-	waitFor(t, "goroutines back to baseline", func() bool {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
 		g1, heap1 = settle()
-		return g1 <= g0+2
-	})
+		if g1 <= g0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines left after shutdown, baseline %d:\n%s", g1, g0, strings.Join(goroutineStacks(), "\n\n"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if path := os.Getenv("INLOOP_SOAK_HEAP"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
+	}
 	t.Logf("after shutdown: %d goroutines (baseline %d), heap %.1f MiB (baseline %.1f MiB)", g1, g0, mib(heap1), mib(heap0))
-	if heap1 > heap0+32<<20 {
+	if heap1 > heap0+8<<20 {
 		t.Errorf("heap after shutdown %.1f MiB, baseline %.1f MiB: memory left behind", mib(heap1), mib(heap0))
 	}
 }
 
 // settle collects garbage and returns the goroutine count and live heap.
+// The goroutine os/signal starts on first use and keeps for the life of the
+// process is not counted: it is no session's.
 func settle() (int, uint64) {
 	runtime.GC()
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return runtime.NumGoroutine(), ms.HeapAlloc
+	n := 0
+	for _, g := range goroutineStacks() {
+		if !strings.Contains(g, "os/signal.loop") {
+			n++
+		}
+	}
+	return n, ms.HeapAlloc
+}
+
+// goroutineStacks are the stacks of all goroutines, one string each.
+func goroutineStacks() []string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Split(strings.TrimSpace(string(buf[:n])), "\n\n")
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t *testing.T, ts *testServer, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for: %s", what)
+			t.Fatalf("timed out waiting for: %s; server log:\n%s", what, ts.log.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

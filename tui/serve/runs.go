@@ -201,10 +201,12 @@ func (p *runPool) sharedRun() (*liveRun, error) {
 	return r, nil
 }
 
-// stopShared stops the shared run if it was started; it reports how.
+// stopShared stops the shared run if it was started and lets go of it (its
+// memory is freed even while the Server value lives on); it reports how.
 func (p *runPool) stopShared() string {
 	p.mu.Lock()
 	r := p.shared
+	p.shared = nil
 	p.mu.Unlock()
 	if r == nil {
 		return ""

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime/debug"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -42,60 +40,47 @@ func endMax(d time.Duration) ending {
 // msgNoPTY tells a client that ran a command or passed -T what to do instead.
 const msgNoPTY = "inloop serve shows a live terminal app and needs a terminal (PTY): connect with plain 'ssh -p PORT HOST' (no command, no -T), or add -t."
 
+// killAfter bounds a graceful quit: a program that has not ended this long
+// after it was asked to is killed.
+const killAfter = 5 * time.Second
+
 // session is one running program, as Shutdown and the timers see it.
 type session struct {
 	prog *tea.Program
+	kill context.CancelFunc // the program's context: the last resort
 
-	mu  sync.Mutex
-	why *ending // first reason given to end; nil when the app ended by itself
+	mu    sync.Mutex
+	why   *ending // first reason given to end; nil when the app ended by itself
+	timer *time.Timer
 }
 
-// end records why (the first reason wins) and asks the program to quit.
+// end records why (the first reason wins) and asks the program to quit; if
+// it has not within killAfter, it is killed.
 func (s *session) end(why ending) {
 	s.mu.Lock()
-	if s.why == nil {
-		s.why = &why
+	defer s.mu.Unlock()
+	if s.why != nil {
+		return
 	}
-	s.mu.Unlock()
+	s.why = &why
+	s.timer = time.AfterFunc(killAfter, s.kill)
 	// Quit blocks until the program runs or its context ends; never here.
 	go s.prog.Quit()
+}
+
+// stopTimer stops the kill timer once the program has ended.
+func (s *session) stopTimer() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.timer != nil {
+		s.timer.Stop()
+	}
 }
 
 func (s *session) reason() *ending {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.why
-}
-
-// inputClock passes input through and remembers when the client last typed,
-// since output (a live plot) would keep any I/O-based idle timer awake. At
-// the end of input (the client closed the session but maybe not the
-// connection) it calls atEOF.
-type inputClock struct {
-	r     io.Reader
-	atEOF func()
-	last  atomic.Int64 // unix nanoseconds
-}
-
-func newInputClock(r io.Reader, atEOF func()) *inputClock {
-	c := &inputClock{r: r, atEOF: atEOF}
-	c.last.Store(time.Now().UnixNano())
-	return c
-}
-
-func (c *inputClock) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.last.Store(time.Now().UnixNano())
-	}
-	if err != nil {
-		c.atEOF()
-	}
-	return n, err
-}
-
-func (c *inputClock) idleFor() time.Duration {
-	return time.Since(time.Unix(0, c.last.Load()))
 }
 
 // logRecord is the one log line of a session.
@@ -219,15 +204,22 @@ func (s *Server) unregister(se *session) {
 // timer or Shutdown ends it; it returns why it ended.
 func (s *Server) runApp(sess ssh.Session, att attachment) ending {
 	_, resizes, _ := sess.Pty()
-	ctx, cancel := context.WithCancel(sess.Context())
+	// The program's own context, not the connection's: a lost connection
+	// ends the program through a graceful quit (see quitGate), and the
+	// context is cancelled only as a last resort or once the program ended.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	in := newInputClock(sess, cancel)
+	se := &session{kill: cancel}
+	in := newInputClock(sess, func() { se.end(endGone) })
+	gate := &quitGate{in: in}
 	opts := append(bm.MakeOptions(sess), // TERM, environment, window size, colour profile
 		tea.WithInput(in),
+		tea.WithFilter(gate.filter), // replaces MakeOptions' suspend filter; does its job too
 		tea.WithContext(ctx),
 		tea.WithFPS(s.cfg.FPS),
 	)
-	se := &session{prog: tea.NewProgram(s.cfg.App(att.src, att.opts), opts...)}
+	se.prog = tea.NewProgram(s.cfg.App(att.src, att.opts), opts...)
+	gate.prog = se.prog
 	if !s.register(se) {
 		return endShutdown
 	}
@@ -251,11 +243,12 @@ func (s *Server) runApp(sess ssh.Session, att attachment) ending {
 	}()
 	go func() {
 		defer helpers.Done()
-		s.watchClock(ctx, se, in)
+		s.watch(ctx, sess.Context(), se, in)
 	}()
 	_, err := se.prog.Run()
-	clientGone := ctx.Err() != nil // connection lost or input closed
-	cancel()                       // unblocks pending Sends and the helpers
+	in.shut.Store(true)
+	se.stopTimer()
+	cancel() // unblocks pending Sends and the helpers
 	helpers.Wait()
 
 	switch {
@@ -263,17 +256,15 @@ func (s *Server) runApp(sess ssh.Session, att attachment) ending {
 		return endPanic
 	case se.reason() != nil:
 		return *se.reason()
-	case clientGone:
-		return endGone
 	case err != nil:
 		return ending{"app error: " + err.Error(), "the app stopped with an error.", 1}
 	}
 	return endQuit
 }
 
-// watchClock ends the session after IdleTimeout without input or after
-// MaxTimeout in any case.
-func (s *Server) watchClock(ctx context.Context, se *session, in *inputClock) {
+// watch ends the session when the connection is lost, after IdleTimeout
+// without input or after MaxTimeout in any case.
+func (s *Server) watch(ctx, conn context.Context, se *session, in *inputClock) {
 	var maxC, idleC <-chan time.Time
 	if d := s.cfg.MaxTimeout; d > 0 {
 		t := time.NewTimer(d)
@@ -288,6 +279,9 @@ func (s *Server) watchClock(ctx context.Context, se *session, in *inputClock) {
 	for {
 		select {
 		case <-ctx.Done():
+			return
+		case <-conn.Done():
+			se.end(endGone)
 			return
 		case <-maxC:
 			se.end(endMax(s.cfg.MaxTimeout))
