@@ -15,9 +15,9 @@ import (
 // pile up.
 const handshakeTimeout = 20 * time.Second
 
-// maxTimeoutGrace lets a session's own max-timeout message reach the client
-// before the connection's hard deadline cuts it.
-const maxTimeoutGrace = 10 * time.Second
+// timeoutGrace lets a session end by its own idle or max timer, with a
+// message to the client, before the connection's hard deadline cuts it.
+const timeoutGrace = 10 * time.Second
 
 // Server serves the app over SSH. Create it with New, run it with Serve and
 // stop it with Shutdown.
@@ -62,13 +62,17 @@ func New(cfg Config) (*Server, error) {
 		HostSigners:              []ssh.Signer{signer},
 		Version:                  "inloop",
 		HandshakeTimeout:         handshakeTimeout,
-		IdleTimeout:              cfg.IdleTimeout, // backstop; sessions check input idleness themselves
 		PublicKeyHandler:         s.checkKey,
 		ConnCallback:             s.admitConn,
 		ConnectionFailedCallback: s.connFailed,
 	}
+	// Connection deadlines are backstops (for connections that never open
+	// a session); sessions keep their own timers on input, not traffic.
+	if cfg.IdleTimeout > 0 {
+		s.ssh.IdleTimeout = cfg.IdleTimeout + timeoutGrace
+	}
 	if cfg.MaxTimeout > 0 {
-		s.ssh.MaxTimeout = cfg.MaxTimeout + maxTimeoutGrace
+		s.ssh.MaxTimeout = cfg.MaxTimeout + timeoutGrace
 	}
 	if cfg.Public {
 		// Clients without keys authenticate with an empty keyboard-interactive
