@@ -84,6 +84,7 @@ type Trainer struct {
 	rate        float64
 	lastProg    time.Time
 	lastSample  time.Time
+	sampleIdx   int // the training sample last viewed
 }
 
 // RunConfigError is a configuration the trainer cannot run.
@@ -309,6 +310,7 @@ func (t *Trainer) Wait() (Summary, error) {
 
 func (t *Trainer) runLoop(ctx context.Context) {
 	t.start = time.Now()
+	t.emitSample(t.sampleIdx, true) // something to show before the first batch
 	err := t.loop(ctx)
 	if t.run != nil {
 		rec := eventRecord{Kind: "done", Time: time.Now(), Step: t.pos.Step, Epoch: t.pos.Epoch}
@@ -539,7 +541,7 @@ func (t *Trainer) emitSample(i int, forced bool) {
 	if (!forced && now.Sub(t.lastSample) < sampleEvery) || t.hub.subscribers() == 0 {
 		return
 	}
-	t.lastSample = now
+	t.lastSample, t.sampleIdx = now, i
 	s, err := t.l.SampleView(i)
 	if err != nil {
 		return

@@ -146,6 +146,10 @@ func (t *Trainer) afterCommand(k CommandKind) {
 	case CmdRecalibrate, CmdUncalibrate, CmdDecalibrate, CmdChipSeed:
 		t.hub.publish(t.chipEvent())
 	}
+	switch k {
+	case CmdRecalibrate, CmdUncalibrate, CmdDecalibrate, CmdChipSeed, CmdMode:
+		t.emitSample(t.sampleIdx, true) // show the same sample on the changed chip
+	}
 	t.emitProgress(true)
 }
 

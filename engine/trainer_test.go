@@ -570,3 +570,47 @@ func TestTrainerResumeForksIntoNewDirectory(t *testing.T) {
 		t.Error("forking changed the original run's checkpoint")
 	}
 }
+
+// TestTrainerSampleViews checks that a subscriber gets a view of a sample
+// before the first batch and again after a chip change while paused, each
+// a copy the learner's later views do not overwrite.
+func TestTrainerSampleViews(t *testing.T) {
+	tr, _, err := fakeTrainer(fakeConfig(1, ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, cancel := tr.Subscribe()
+	defer cancel()
+	tr.Send(Command{Kind: CmdPause})
+	tr.Start(context.Background())
+	nextSample := func() SampleEvent {
+		t.Helper()
+		for e := range events {
+			if s, ok := e.(SampleEvent); ok {
+				return s
+			}
+		}
+		t.Fatal("stream ended without a sample")
+		return SampleEvent{}
+	}
+	first := nextSample()
+	w0 := first.OutputTraces[0][1]
+	tr.Send(Command{Kind: CmdStep}) // moves the weights the fake's view shows
+	tr.Send(Command{Kind: CmdDecalibrate, Value: "0.2"})
+	second := nextSample()
+	for second.Step != 1 {
+		second = nextSample()
+	}
+	if first.OutputTraces[0][1] != w0 {
+		t.Error("a later view overwrote an event already delivered")
+	}
+	if second.OutputTraces[0][1] == w0 {
+		t.Error("the view after a step and a chip change shows the old weights")
+	}
+	tr.Send(Command{Kind: CmdResume})
+	for range events {
+	}
+	if _, err := tr.Wait(); err != nil {
+		t.Fatal(err)
+	}
+}
