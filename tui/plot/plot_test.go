@@ -224,3 +224,32 @@ func BenchmarkLinePlot(b *testing.B) {
 		g.Render(nil)
 	}
 }
+
+func BenchmarkHeatmap512(b *testing.B) {
+	var g Grid
+	g.Reset(140, 20)
+	vals := make([]float64, 512)
+	for i := range vals {
+		vals[i] = math.Sin(float64(i))
+	}
+	rp := Ramp{Levels: []Cell{{'·', 1}, {'░', 2}, {'▒', 3}, {'▓', 4}, {'█', 5}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		for h := 0; h < 2; h++ {
+			Heatmap(&g, Rect{0, h * 9, 140, 8}, vals[h*256:(h+1)*256], 4, 64, -1, 1, rp, Cell{'×', 0})
+		}
+	}
+}
+
+func BenchmarkRaster(b *testing.B) {
+	var g Grid
+	g.Reset(66, 20)
+	n := 3000 // spikes
+	at := func(i int) (int, float64) { return i % 120, float64(i%340) / 10 }
+	groups := []RasterGroup{{Label: "hid", N: 120, Count: n, At: at, Style: 1}}
+	b.ReportAllocs()
+	for b.Loop() {
+		g.Reset(66, 20)
+		Raster(&g, g.Bounds(), Axis{0, 34, "µs"}, groups, AxisStyle{})
+	}
+}
