@@ -2,7 +2,10 @@ package tui
 
 import (
 	"fmt"
+	"image/color"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
@@ -22,6 +25,17 @@ func TestViewGolden(t *testing.T) {
 			})
 		}
 	}
+	// A light background rebuilds the styles (darker colours on white).
+	t.Run("light_ansi256_80x24", func(t *testing.T) {
+		m, _ := newTestModel(80, 24, colorprofile.ANSI256, Options{Dataset: "yinyang"})
+		m.Update(tea.BackgroundColorMsg{Color: color.White})
+		if m.styles.Dark {
+			t.Fatal("styles still dark after a light background was reported")
+		}
+		out := m.View().Content
+		checkFits(t, out, 80, 24)
+		golden.RequireEqual(t, out)
+	})
 	states := map[string]func(m *Model){
 		"edit_error": func(m *Model) {
 			press(m, "e")

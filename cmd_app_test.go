@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// The app shares the run flags of train; bad ones exit 2 with one line
+// before any terminal is touched.
+func TestAppBadFlagsExit2OneLine(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--epochs", "0"}, "--epochs 0 is not accepted"},
+		{[]string{"--lr", "2"}, "--lr: 2 out of range"},
+		{[]string{"--mode", "gpu"}, "accepted: chip, software, transfer"},
+		{[]string{"--bogus"}, "flag provided but not defined: -bogus (see 'inloop -h')"},
+		{[]string{"--demo", "extra"}, "unexpected argument"},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(c.args, strings.NewReader(""), &out, &errOut)
+		msg := errOut.String()
+		if code != 2 || !strings.Contains(msg, c.want) || strings.Count(strings.TrimSpace(msg), "\n") != 0 {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line with %q", c.args, code, msg, c.want)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%v: wrote to stdout: %q", c.args, out.String())
+		}
+	}
+}
+
+func TestAppHelp(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-h"}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("-h: exit %d", code)
+	}
+	for _, want := range []string{"usage: inloop [flags]", "-dataset", "-resume", "-demo"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("-h does not mention %q:\n%s", want, errOut.String())
+		}
+	}
+}
