@@ -123,7 +123,7 @@ type Trace struct {
 
 // Observation is what the readout returns for one sample.
 type Observation struct {
-	Spikes []Spike
+	Spikes []Spike // in order of Tick, then Neuron
 	Frames int
 	// CADC holds frame-major 8-bit samples: CADC[f*Neurons+n], frame f at
 	// time f·Period from the sample's start.

@@ -73,6 +73,7 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 	for i := range sampled {
 		sampled[i] = int32(ro.Offset + i)
 	}
+	plan := newFFPlan(m, c.net, nil, sampled)
 	frames := int(math.Floor(window/period+1e-9)) + 1
 	out := make([]Inference, len(batch))
 	peaks := make([]int16, len(batch)*ro.Size)
@@ -89,7 +90,7 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 			w.frameBuf = make([]uint8, frames*ro.Size)
 		}
 		job := sampleJob{events: s.Events, t0: onset, horizon: tickOf(window) + 1, frames: frames,
-			period: period, sampled: sampled, cadc: w.frameBuf[:frames*ro.Size]}
+			period: period, sampled: sampled, cadc: w.frameBuf[:frames*ro.Size], plan: plan}
 		w.noise = noiseSource{rng: newRNG(c.opt.NoiseSeed, noiseStream, base+uint64(k))}
 		w.simulate(m, c.net, &job)
 		inf := &out[k]

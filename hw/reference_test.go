@@ -1,7 +1,10 @@
 package hw
 
 import (
+	"cmp"
 	"math"
+	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -90,7 +93,8 @@ func referenceRun(m *neuronModel, pl *placement, w *worker, ev []Event, horizon 
 // event-driven integrator's spikes match a 1 ns Runge–Kutta integration, each
 // within the 8 ns event grid.
 func TestAgainstFineReference(t *testing.T) {
-	for _, seed := range []uint64{3, 4} {
+	for _, seed := range []uint64{3, 4, 5, 6} {
+		recurrent := seed%2 == 1
 		c := New(Options{ChipSeed: seed, NoiseSeed: seed})
 		r := newRNG(seed, 9)
 		w := func(n int, sd float64) []int8 {
@@ -102,9 +106,11 @@ func TestAgainstFineReference(t *testing.T) {
 		}
 		net := Network{Inputs: 20, Neurons: 35, Integrators: Population{Offset: 30, Size: 5}, Projections: []Projection{
 			{Pre: Population{External: true, Size: 20}, PostSize: 30, Weights: w(600, 30)},
-			{Pre: Population{Size: 30}, PostSize: 30, Weights: w(900, 10)},
 			{Pre: Population{Size: 30}, PostOffset: 30, PostSize: 5, Weights: w(150, 20)},
 		}}
+		if recurrent {
+			net.Projections = append(net.Projections, Projection{Pre: Population{Size: 30}, PostSize: 30, Weights: w(900, 10)})
+		}
 		if err := c.Configure(net); err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +120,11 @@ func TestAgainstFineReference(t *testing.T) {
 		}
 		sortEvents(ev)
 		m := c.ensureModel()
-		job := sampleJob{events: ev, horizon: tickOf(34), frames: 21, period: CADCPeriod, cadc: make([]uint8, 21*35)}
+		job := sampleJob{events: ev, horizon: tickOf(34), frames: 21, period: CADCPeriod, cadc: make([]uint8, 21*35),
+			plan: newFFPlan(m, c.net, nil, nil)}
+		if len(job.plan.list) == 0 == !recurrent {
+			t.Fatalf("seed %d: %d input-only neurons with recurrent=%v", seed, len(job.plan.list), recurrent)
+		}
 		wk := &worker{noise: noiseSource{rng: newRNG(1)}}
 		wk.simulate(m, c.net, &job)
 		ref := referenceRun(m, c.net, wk, ev, job.horizon)
@@ -124,12 +134,40 @@ func TestAgainstFineReference(t *testing.T) {
 		if len(ref) != len(wk.spikes) {
 			t.Fatalf("seed %d: %d spikes, reference %d", seed, len(wk.spikes), len(ref))
 		}
+		slices.SortFunc(ref, func(a, b refSpike) int {
+			return cmp.Or(cmp.Compare(math.Floor(a.t/EventTick), math.Floor(b.t/EventTick)), cmp.Compare(a.neuron, b.neuron))
+		})
 		for k, s := range wk.spikes {
 			rs := ref[k]
 			lo, hi := float64(s.Tick)*EventTick, float64(s.Tick+1)*EventTick
 			if int(s.Neuron) != rs.neuron || rs.t < lo-EventTick || rs.t > hi+EventTick {
 				t.Errorf("seed %d spike %d: neuron %d tick %d [%g, %g) µs; reference neuron %d at %.5f µs",
 					seed, k, s.Neuron, s.Tick, lo, hi, rs.neuron, rs.t)
+			}
+		}
+	}
+}
+
+// TestInputOnlyPath: the neuron-by-neuron path for input-only neurons gives
+// the same observables as the event loop (ideal chip: no noise to differ).
+func TestInputOnlyPath(t *testing.T) {
+	c := New(Options{Ideal: true})
+	if err := c.Configure(mnistNetwork(6, 10, 25)); err != nil {
+		t.Fatal(err)
+	}
+	m := c.ensureModel()
+	for _, grid := range []bool{true, false} {
+		for _, st := range mnistStimuli(6, 4, grid) {
+			var obs [2]Observation
+			for k, plan := range []*ffPlan{nil, newFFPlan(m, c.net, nil, nil)} {
+				job := sampleJob{events: st.Events, horizon: tickOf(34), frames: 21, period: CADCPeriod, cadc: make([]uint8, 21*256), plan: plan}
+				wk := &worker{noise: noiseSource{rng: newRNG(1)}}
+				wk.simulate(m, c.net, &job)
+				obs[k] = Observation{Spikes: append([]Spike(nil), wk.spikes...), CADC: job.cadc}
+				slices.SortFunc(obs[k].Spikes, func(a, b Spike) int { return cmp.Or(cmp.Compare(a.Tick, b.Tick), cmp.Compare(a.Neuron, b.Neuron)) })
+			}
+			if len(obs[0].Spikes) == 0 || !reflect.DeepEqual(obs[0], obs[1]) {
+				t.Fatalf("grid %v: event loop %d spikes, input-only path %d; observables differ", grid, len(obs[0].Spikes), len(obs[1].Spikes))
 			}
 		}
 	}

@@ -78,6 +78,7 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 	}
 	m := c.ensureModel()
 	n := c.net.neurons
+	plan := newFFPlan(m, c.net, opt.Probe, nil)
 	obs := make([]Observation, len(batch))
 	base := c.seq
 	c.seq += uint64(len(batch))
@@ -89,7 +90,7 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 		}
 		horizon := max(tickOf(s.Duration), tickOf(float64(frames-1)*period)+1)
 		job := sampleJob{events: s.Events, horizon: horizon, frames: frames, period: period,
-			cadc: make([]uint8, frames*n)}
+			cadc: make([]uint8, frames*n), plan: plan}
 		o := &obs[k]
 		if len(opt.Probe) > 0 {
 			np := int(math.Floor(float64(horizon)*EventTick/probeDt-1e-9)) + 1

@@ -1,7 +1,9 @@
 package hw
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	gonumblas "gonum.org/v1/gonum/blas/gonum"
 )
@@ -50,8 +52,14 @@ type worker struct {
 	touchedPrj []int32
 	deliv      []delivery
 	spikes     []Spike
-	frameBuf   []uint8 // inference frames
-	noise      noiseSource
+	// input-only path (sim_ff.go)
+	gTicks   []int64
+	jump     []float32
+	fspikes  []Spike
+	fdeliv   []delivery
+	noiseF   noiseSource
+	frameBuf []uint8 // inference frames
+	noise    noiseSource
 }
 
 func (w *worker) ensure(n, nproj int) {
@@ -90,7 +98,8 @@ type sampleJob struct {
 	// receives the codes frame-major.
 	sampled  []int32
 	cadc     []uint8
-	probe    []int // probe neurons, their interval and output
+	plan     *ffPlan // input-only neurons (nil: none)
+	probe    []int   // probe neurons, their interval and output
 	probeDt  float64
 	probeOut [][]float64
 }
@@ -114,7 +123,19 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 		w.resetU[j] = m.resetU[j] - dl
 	}
 	w.heap.reset(n, w.next)
+	plan := job.plan
+	var ff []bool
+	w.fspikes, w.fdeliv = w.fspikes[:0], w.fdeliv[:0]
+	if plan != nil && len(plan.list) > 0 {
+		ff = plan.in
+		w.noiseF = noiseSource{rng: newRNG(w.noise.uint64())}
+		w.runInputOnly(m, pl, job, plan)
+	}
+	fhead := 0
 	for j := 0; j < n; j++ {
+		if ff != nil && ff[j] {
+			continue
+		}
 		if w.thetaU[j] <= 0 { // leak at or above threshold: fires from rest
 			w.predict(m, j, float64(job.horizon)*EventTick)
 		}
@@ -153,6 +174,9 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 		if dhead < len(w.deliv) {
 			T = min(T, w.deliv[dhead].tick)
 		}
+		if fhead < len(w.fdeliv) {
+			T = min(T, w.fdeliv[fhead].tick)
+		}
 		tT := math.Inf(1)
 		if T != math.MaxInt64 {
 			tT = float64(T) * EventTick
@@ -184,7 +208,11 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 		}
 		if T == frameTick {
 			row := job.cadc[f*nsampled : (f+1)*nsampled]
-			if job.sampled == nil {
+			if ff != nil {
+				for k, j := range plan.evNeuron {
+					row[plan.evPos[k]] = w.sample(m, int(j), T)
+				}
+			} else if job.sampled == nil {
 				w.framePass(m, T, row)
 			} else {
 				for k, j := range job.sampled {
@@ -198,13 +226,15 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 			}
 		}
 		// Current jumps of this tick: inputs and spike deliveries.
-		if evTick == T || (dhead < len(w.deliv) && w.deliv[dhead].tick == T) {
+		if evTick == T || (dhead < len(w.deliv) && w.deliv[dhead].tick == T) || (fhead < len(w.fdeliv) && w.fdeliv[fhead].tick == T) {
 			w.gen++
 			w.touchedPrj = w.touchedPrj[:0]
 			for evTick == T {
 				src := int(job.events[ev].Source)
 				for _, p := range pl.inputOut[src] {
-					w.addSource(pl, int(p), src)
+					if ff == nil || !plan.projAll[p] {
+						w.addSource(pl, int(p), src)
+					}
 				}
 				ev++
 				evTick = math.MaxInt64
@@ -219,11 +249,26 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 				}
 				dhead++
 			}
+			for fhead < len(w.fdeliv) && w.fdeliv[fhead].tick == T {
+				src := int(w.fdeliv[fhead].neuron)
+				for _, p := range pl.neuronOut[src] {
+					w.addSource(pl, int(p), src)
+				}
+				fhead++
+			}
 			for _, p := range w.touchedPrj {
 				pp := &pl.projs[p]
-				w.applyJumps(m, pp.PostOffset, pp.PostOffset+pp.PostSize, T, horizonT)
+				w.applyJumps(m, pp.PostOffset, pp.PostOffset+pp.PostSize, T, horizonT, ff)
 			}
 		}
+	}
+	// Spikes in order of tick, then neuron (the order within a tick would
+	// otherwise depend on the path that found them).
+	w.spikes = append(w.spikes, w.fspikes...)
+	if len(w.spikes) > 1 {
+		slices.SortFunc(w.spikes, func(a, b Spike) int {
+			return cmp.Or(cmp.Compare(a.Tick, b.Tick), cmp.Compare(a.Neuron, b.Neuron))
+		})
 	}
 }
 
@@ -231,14 +276,14 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 // their accumulated current jumps and re-predicts their crossings. The common
 // case (no crossing possible) is handled inline: this is the inner loop of a
 // dense input layer.
-func (w *worker) applyJumps(m *neuronModel, lo, hi int, T int64, horizonT float64) {
+func (w *worker) applyJumps(m *neuronModel, lo, hi int, T int64, horizonT float64, ff []bool) {
 	n := m.n
 	u, cur, last, rel := w.u[:n], w.i[:n], w.last[:n], w.rel[:n]
 	acc, stamp, next := w.acc[:n], w.stamp[:n], w.next[:n]
 	thetaU, fMax := w.thetaU[:n], m.fMax[:n]
 	gen := w.gen
 	for j := lo; j < hi; j++ {
-		if stamp[j] == gen {
+		if stamp[j] == gen || ff != nil && ff[j] {
 			continue
 		}
 		stamp[j] = gen
@@ -390,10 +435,23 @@ func (w *worker) predict(m *neuronModel, j int, horizonT float64) {
 func (w *worker) refine(m *neuronModel, j int, horizonT float64) {
 	w.lower[j] = false
 	L := w.last[j]
-	t0 := float64(L) * EventTick
-	u0, i0, th := w.u[j], w.i[j], w.thetaU[j]
+	key, stamp, ok := crossAfter(m, j, w.u[j], w.i[j], w.thetaU[j], L, int64(math.Round(horizonT/EventTick)))
+	if !ok {
+		w.noCross(j)
+		return
+	}
+	w.cross[j] = stamp
+	w.next[j] = key
+	w.heap.fix(j, false)
+}
+
+// crossAfter finds the first threshold crossing of neuron j from state
+// (u0, i0) at tick L, given no further input, whose event key lies at or
+// before tick limit. It returns the key (µs; the crossing is processed
+// before any event of a later tick) and the spike's tick stamp.
+func crossAfter(m *neuronModel, j int, u0, i0, th float64, L, limit int64) (key float64, stamp int64, ok bool) {
 	tm, ts, d := m.tauM[j], m.tauS[j], m.d[j]
-	hTicks := int64(math.Round(horizonT/EventTick)) - L
+	hTicks := limit - L
 	if th > 0 && u0 < th && i0-u0/tm > 0 {
 		if ext, ok := extremum(u0, i0, tm, ts, d); ok && ext < tabHiTicks*EventTick {
 			kHi := min(int64(math.Ceil(ext/EventTick)), hTicks)
@@ -410,12 +468,10 @@ func (w *worker) refine(m *neuronModel, j int, horizonT float64) {
 				hi = kHi - 1
 			case ext < float64(hTicks)*EventTick && lifU(u0, i0, tm, ts, d, ext) >= th:
 				// crosses and falls back within the tick before kHi
-				w.setCross(j, L+kHi, L+kHi-1)
-				return
+				return float64(L+kHi) * EventTick, L + kHi - 1, true
 			}
 			if hi < 0 {
-				w.noCross(j)
-				return
+				return 0, 0, false
 			}
 			lo := int64(0)
 			for hi-lo > 1 {
@@ -426,18 +482,15 @@ func (w *worker) refine(m *neuronModel, j int, horizonT float64) {
 					lo = mid
 				}
 			}
-			w.setCross(j, L+hi, L+hi-1)
-			return
+			return float64(L+hi) * EventTick, L + hi - 1, true
 		}
 	}
-	dt, ok := nextCrossing(u0, i0, th, tm, ts, d, m.fMax[j], horizonT-t0)
-	if !ok {
-		w.noCross(j)
-		return
+	t0 := float64(L) * EventTick
+	dt, found := nextCrossing(u0, i0, th, tm, ts, d, m.fMax[j], float64(hTicks)*EventTick)
+	if !found {
+		return 0, 0, false
 	}
-	w.cross[j] = max(int64(math.Floor((t0+dt)/EventTick)), L)
-	w.next[j] = t0 + dt
-	w.heap.fix(j, false)
+	return t0 + dt, max(int64(math.Floor((t0+dt)/EventTick)), L), true
 }
 
 // setCross files a crossing processed at tick boundary key, stamped stamp.

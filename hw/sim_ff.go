@@ -1,0 +1,203 @@
+package hw
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Input-only neurons. A neuron whose every input is an external channel (the
+// hidden layer of a feed-forward network) does not depend on any other
+// neuron, so its whole sample can be integrated on its own, neuron by neuron,
+// before the event loop runs: its input currents are known from the stimulus.
+// That avoids the heap and the per-event bookkeeping for the bulk of the
+// network; its spikes then enter the event loop as deliveries to the other
+// neurons. The integration is the same exact closed form and the same
+// crossing search as in the event loop (crossAfter), so both paths give the
+// same spikes and membranes.
+
+// ffPlan says which neurons take the input-only path in one run.
+type ffPlan struct {
+	in      []bool // neuron j takes the input-only path
+	list    []int32
+	projAll []bool // every target of projection p takes it (skip p in the loop)
+	projAny []bool // some target of projection p takes it
+	// evFrame lists the (neuron, row position) pairs the event loop samples.
+	evNeuron, evPos []int32
+	sampledPos      []int32 // row position of each neuron, −1 if not sampled
+}
+
+// newFFPlan chooses the input-only neurons: every external-only neuron that
+// is not probed.
+func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffPlan {
+	n := m.n
+	f := &ffPlan{in: make([]bool, n), projAll: make([]bool, len(pl.projs)), projAny: make([]bool, len(pl.projs)),
+		sampledPos: make([]int32, n)}
+	for j := range f.in {
+		f.in[j] = true
+	}
+	for _, p := range pl.projs {
+		if !p.Pre.External {
+			for j := p.PostOffset; j < p.PostOffset+p.PostSize; j++ {
+				f.in[j] = false
+			}
+		}
+	}
+	for _, j := range probe {
+		f.in[j] = false
+	}
+	for j, ok := range f.in {
+		if ok {
+			f.list = append(f.list, int32(j))
+		}
+	}
+	for i, p := range pl.projs {
+		all, any := true, false
+		for j := p.PostOffset; j < p.PostOffset+p.PostSize; j++ {
+			all = all && f.in[j]
+			any = any || f.in[j]
+		}
+		f.projAll[i], f.projAny[i] = all, any
+	}
+	for j := range f.sampledPos {
+		f.sampledPos[j] = -1
+		if sampled == nil {
+			f.sampledPos[j] = int32(j)
+		}
+	}
+	for k, j := range sampled {
+		f.sampledPos[j] = int32(k)
+	}
+	for j := 0; j < n; j++ {
+		if pos := f.sampledPos[j]; pos >= 0 && !f.in[j] {
+			f.evNeuron = append(f.evNeuron, int32(j))
+			f.evPos = append(f.evPos, pos)
+		}
+	}
+	return f
+}
+
+// ffState is one input-only neuron while it is integrated.
+type ffState struct {
+	u, i      float64
+	last, rel int64
+}
+
+// runInputOnly integrates every input-only neuron over the whole sample,
+// writes their CADC frames, and collects their spikes (w.fspikes) and the
+// deliveries to other neurons (w.fdeliv, sorted).
+func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, plan *ffPlan) {
+	n := m.n
+	// Current jumps per distinct input tick: jump[g*n+j].
+	w.gTicks = w.gTicks[:0]
+	for e := 0; e < len(job.events); {
+		T := tickOf(job.events[e].Time - job.t0)
+		if T >= job.horizon {
+			break
+		}
+		g := len(w.gTicks)
+		w.gTicks = append(w.gTicks, T)
+		if cap(w.jump) < (g+1)*n {
+			w.jump = slices.Grow(w.jump[:cap(w.jump)], (g+1)*n-cap(w.jump))
+		}
+		w.jump = w.jump[:(g+1)*n]
+		row := w.jump[g*n : (g+1)*n]
+		clear(row)
+		for ; e < len(job.events) && tickOf(job.events[e].Time-job.t0) == T; e++ {
+			src := int(job.events[e].Source)
+			for _, p := range pl.inputOut[src] {
+				if !plan.projAny[p] {
+					continue
+				}
+				pp := &pl.projs[p]
+				k := src - pp.Pre.Offset
+				axpyUnit(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+			}
+		}
+	}
+	nsampled := n
+	if job.sampled != nil {
+		nsampled = len(job.sampled)
+	}
+	w.fspikes = w.fspikes[:0]
+	w.fdeliv = w.fdeliv[:0]
+	for _, j32 := range plan.list {
+		j := int(j32)
+		pos := plan.sampledPos[j]
+		frames := job.frames
+		if pos < 0 {
+			frames = 0
+		}
+		s := ffState{rel: -1}
+		th := w.thetaU[j]
+		g, f := 0, 0
+		for {
+			T := int64(math.MaxInt64)
+			if g < len(w.gTicks) {
+				T = w.gTicks[g]
+			}
+			isFrame := false
+			if f < frames {
+				if ft := tickOf(float64(f) * job.period); ft <= T {
+					T, isFrame = ft, true
+				}
+			}
+			if T == math.MaxInt64 {
+				break
+			}
+			w.ffAdvance(m, j, &s, th, T, job.horizon)
+			if isFrame {
+				v := s.u
+				if s.rel >= 0 {
+					v = w.resetU[j]
+				}
+				z := m.readoutSD * w.noiseF.norm()
+				job.cadc[f*nsampled+int(pos)] = m.cadcCode(j, w.leak[j]+v, z)
+				f++
+			}
+			if g < len(w.gTicks) && w.gTicks[g] == T {
+				s.i += float64(w.jump[g*n+j])
+				g++
+			}
+		}
+		w.ffAdvance(m, j, &s, th, job.horizon, job.horizon)
+	}
+	slices.SortFunc(w.fdeliv, func(a, b delivery) int {
+		return cmp.Or(cmp.Compare(a.tick, b.tick), cmp.Compare(a.neuron, b.neuron))
+	})
+}
+
+// ffAdvance brings input-only neuron j to tick T, firing and releasing it on
+// the way (crossings whose key is at or before T).
+func (w *worker) ffAdvance(m *neuronModel, j int, s *ffState, th float64, T, horizon int64) {
+	for {
+		if s.rel >= 0 {
+			if s.rel > T {
+				s.i *= m.prop(j, T-s.last).es
+				s.last = T
+				return
+			}
+			s.i *= m.prop(j, s.rel-s.last).es
+			s.last, s.rel, s.u = s.rel, -1, w.resetU[j]
+		}
+		possible := !(th > 0 && s.u < th && (s.i <= 0 || (s.u+s.i*m.fMax[j] < th && s.i*m.fMax[j] < th)))
+		if possible {
+			if _, stamp, ok := crossAfter(m, j, s.u, s.i, th, s.last, T); ok {
+				w.fspikes = append(w.fspikes, Spike{Tick: stamp, Neuron: int32(j)})
+				if m.hasOut[j] && stamp+1 < horizon {
+					w.fdeliv = append(w.fdeliv, delivery{tick: stamp + 1, neuron: int32(j)})
+				}
+				s.rel = stamp + m.nref[j]
+				s.u = w.resetU[j]
+				continue
+			}
+		}
+		if k := T - s.last; k != 0 {
+			p := m.prop(j, k)
+			s.u = s.u*p.em + s.i*p.f
+			s.i *= p.es
+			s.last = T
+		}
+		return
+	}
+}
