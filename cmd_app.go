@@ -57,7 +57,11 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	// The app asked the run to stop when the user quit; ask again in case
 	// it ended otherwise (a signal, a failure), and wait for the checkpoint.
 	t.Send(engine.Command{Kind: engine.CmdStop})
+	slow := time.AfterFunc(time.Second, func() {
+		fmt.Fprintln(stderr, "inloop: stopping the run (finishing the batch, writing a checkpoint)…")
+	})
 	sum, err := t.Wait()
+	slow.Stop()
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
