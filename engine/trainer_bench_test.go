@@ -6,26 +6,37 @@ import (
 )
 
 // BenchmarkTrainerOverhead measures what the trainer adds to each batch
-// (data order, step seed, progress and sample events, the metrics line,
-// command polling) around a learner whose Step costs almost nothing. One
-// epoch of b.N batches of 5, written to a run directory, with one
-// subscriber reading everything.
+// (data order, step seed, progress and sample events, command polling, and
+// with a run directory the metrics line) around a learner whose Step costs
+// almost nothing. One epoch of b.N batches of 5, with one subscriber
+// reading everything.
 func BenchmarkTrainerOverhead(b *testing.B) {
-	cfg := fakeConfig(1, b.TempDir())
-	tr, err := newTrainer(cfg, func(c Config) (trainee, error) { return newFake(c, 5*b.N), nil })
-	if err != nil {
-		b.Fatal(err)
-	}
-	events, cancel := tr.Subscribe()
-	defer cancel()
-	go func() {
-		for range events {
+	for _, files := range []bool{false, true} {
+		name := "no-run-dir"
+		if files {
+			name = "run-dir"
 		}
-	}()
-	b.ResetTimer()
-	tr.Start(context.Background())
-	if _, err := tr.Wait(); err != nil {
-		b.Fatal(err)
+		b.Run(name, func(b *testing.B) {
+			dir := ""
+			if files {
+				dir = b.TempDir()
+			}
+			tr, err := newTrainer(fakeConfig(1, dir), func(c Config) (trainee, error) { return newFake(c, 5*b.N), nil })
+			if err != nil {
+				b.Fatal(err)
+			}
+			events, cancel := tr.Subscribe()
+			defer cancel()
+			go func() {
+				for range events {
+				}
+			}()
+			b.ResetTimer()
+			tr.Start(context.Background())
+			if _, err := tr.Wait(); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 }
 
