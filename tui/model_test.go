@@ -391,3 +391,29 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 }
+
+func TestDieLayoutFits(t *testing.T) {
+	for _, c := range []struct{ w, h, cols, k, ch int }{
+		{45, 16, 32, 8, 1},   // 80×24 compact: one cell per circuit
+		{145, 23, 64, 4, 2},  // 200×60: circuits 2×2 cells
+		{300, 40, 128, 2, 2}, // wide
+		{10, 2, 256, 1, 1},   // tiny: 256 columns binned to the width
+	} {
+		cols, k, ch := dieLayout(c.w, c.h)
+		if cols != c.cols || k != c.k || ch != c.ch {
+			t.Errorf("dieLayout(%d,%d) = %d,%d,%d want %d,%d,%d", c.w, c.h, cols, k, ch, c.cols, c.k, c.ch)
+		}
+		if cols*k != circuitsPerHemisphere {
+			t.Errorf("dieLayout(%d,%d): %d×%d is not one hemisphere", c.w, c.h, k, cols)
+		}
+	}
+}
+
+func TestUncalibratedChipHasNoCalibratedMap(t *testing.T) {
+	m, _ := newTestModel(200, 60, colorprofile.ASCII, Options{})
+	m.Update(eventsMsg{events: []engine.Event{demo.Chip(2, false)}})
+	press(m, "v", "v") // current → uncalibrated → calibrated
+	if out := plain(m); !strings.Contains(out, "never calibrated") {
+		t.Fatalf("calibrated map of an uncalibrated chip:\n%s", out)
+	}
+}

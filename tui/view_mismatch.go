@@ -52,7 +52,13 @@ func (m *Model) drawMismatch(r plot.Rect) {
 		x += g.Text(x, r.Y, n, sty, r.X+r.W-x)
 	}
 	if len(vals) < 2*circuitsPerHemisphere {
-		m.waiting(plot.Rect{X: r.X, Y: r.Y + 1, W: r.W, H: r.H - 1}, variantNames[m.variant]+" values")
+		body := plot.Rect{X: r.X, Y: r.Y + 1, W: r.W, H: r.H - 1}
+		if m.variant == 1 && body.H > 0 {
+			txt := "this chip was never calibrated (v: other maps)"
+			g.Text(r.X+max(0, (r.W-plot.Len(txt))/2), body.Y+body.H/2, txt, s.Dim, r.W)
+			return
+		}
+		m.waiting(body, variantNames[m.variant]+" values")
 		return
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
