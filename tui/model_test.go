@@ -417,3 +417,34 @@ func TestUncalibratedChipHasNoCalibratedMap(t *testing.T) {
 		t.Fatalf("calibrated map of an uncalibrated chip:\n%s", out)
 	}
 }
+
+func TestWaitForEventsCoalesces(t *testing.T) {
+	ch := make(chan engine.Event, 8)
+	for i := 1; i <= 5; i++ {
+		ch <- demo.Progress(i, 1, demo.Hyper(), false)
+	}
+	msg := waitForEvents(ch, 0)().(eventsMsg)
+	if len(msg.events) != 5 || msg.closed {
+		t.Fatalf("got %d events (closed %v), want the 5 queued in one message", len(msg.events), msg.closed)
+	}
+	ch <- engine.DoneEvent{}
+	close(ch)
+	msg = waitForEvents(ch, 0)().(eventsMsg)
+	if len(msg.events) != 1 || !msg.closed {
+		t.Fatalf("got %d events (closed %v), want the DoneEvent and the end", len(msg.events), msg.closed)
+	}
+	m, _ := newTestModel(80, 24, colorprofile.ASCII, Options{})
+	if _, cmd := m.Update(msg); cmd != nil || !m.state.closed || !strings.Contains(plain(m), "finished") {
+		t.Fatalf("a closed stream is re-armed or not shown as finished")
+	}
+}
+
+func TestCompactTabsAreClickable(t *testing.T) {
+	m, _ := newTestModel(80, 24, colorprofile.ASCII, Options{})
+	m.View()
+	x0, _ := m.lay.tabSpan(paneCurves)
+	m.Update(tea.MouseClickMsg{X: x0 + 1, Y: m.lay.tabs.Y, Button: tea.MouseLeft})
+	if out := plain(m); m.focus != paneCurves || !strings.Contains(out, "loss & accuracy") {
+		t.Fatalf("click on the curves tab: focus %v\n%s", m.focus, out)
+	}
+}
