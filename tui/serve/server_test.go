@@ -95,7 +95,7 @@ func TestNoPTYRefused(t *testing.T) {
 	if n := ts.trainers.count(); n != 0 {
 		t.Errorf("%d runs started for a refused session", n)
 	}
-	ts.waitLog(t, `end="refused: inloop serve shows a live terminal app`)
+	ts.waitLog(t, `end="refused: this server shows a live terminal app`)
 }
 
 func asExit(err error, target **gossh.ExitError) bool {

@@ -38,7 +38,7 @@ func endMax(d time.Duration) ending {
 }
 
 // msgNoPTY tells a client that ran a command or passed -T what to do instead.
-const msgNoPTY = "inloop serve shows a live terminal app and needs a terminal (PTY): connect with plain 'ssh -p PORT HOST' (no command, no -T), or add -t."
+const msgNoPTY = "this server shows a live terminal app and needs a terminal (PTY): connect with plain 'ssh -p PORT HOST' (no command, no -T), or add -t."
 
 // killAfter bounds a graceful quit: a program that has not ended this long
 // after it was asked to is killed.
