@@ -355,3 +355,32 @@ func TestAllowListErrors(t *testing.T) {
 		t.Error("an allow-list without keys was accepted")
 	}
 }
+
+// Keys typed together with the quitting one ("qq") must not leave the
+// session's input reader blocked behind a program that has ended.
+func TestQuitWithTypeAheadLeavesNoReader(t *testing.T) {
+	ts := startServer(t, nil)
+	for range 3 {
+		tm := openTerm(t, mustDial(t, ts.addr, anonymous()), 80, 24)
+		tm.waitScreen(t, "inloop-test")
+		tm.typeKeys(t, "qqxx\tq")
+		tm.waitEnd(t)
+	}
+	ts.waitLog(t, `end="quit"`)
+	deadline := time.Now().Add(waitLimit)
+	for {
+		stuck := 0
+		for _, g := range goroutineStacks() {
+			if strings.Contains(g, "TerminalReader).StreamEvents") {
+				stuck++
+			}
+		}
+		if stuck == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d input readers still running after their sessions quit", stuck)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
