@@ -58,6 +58,8 @@ type worker struct {
 	fspikes  []Spike
 	fdeliv   []delivery
 	noiseF   noiseSource
+	stopsAll []ffStop
+	stopsIn  []ffStop
 	frameBuf []uint8 // inference frames
 	noise    noiseSource
 }

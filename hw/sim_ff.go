@@ -77,6 +77,13 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 	return f
 }
 
+// ffStop is a tick at which input-only neurons are sampled (frame ≥ 0)
+// and/or receive input (group ≥ 0).
+type ffStop struct {
+	tick         int64
+	frame, group int32
+}
+
 // ffState is one input-only neuron while it is integrated.
 type ffState struct {
 	u, i      float64
@@ -119,45 +126,80 @@ func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, pla
 	if job.sampled != nil {
 		nsampled = len(job.sampled)
 	}
+	// The stops every input-only neuron makes: input ticks, and frame ticks
+	// for the sampled ones; merged once per sample.
+	w.stopsAll = w.stopsAll[:0]
+	w.stopsIn = w.stopsIn[:0]
+	for g, f := 0, 0; g < len(w.gTicks) || f < job.frames; {
+		st := ffStop{tick: math.MaxInt64, frame: -1, group: -1}
+		if g < len(w.gTicks) {
+			st.tick = w.gTicks[g]
+		}
+		if f < job.frames {
+			if ft := tickOf(float64(f) * job.period); ft <= st.tick {
+				st.tick, st.frame = ft, int32(f)
+			}
+		}
+		if g < len(w.gTicks) && w.gTicks[g] == st.tick {
+			st.group = int32(g)
+			g++
+			w.stopsIn = append(w.stopsIn, st)
+			w.stopsIn[len(w.stopsIn)-1].frame = -1
+		}
+		if st.frame >= 0 {
+			f++
+		}
+		w.stopsAll = append(w.stopsAll, st)
+	}
 	w.fspikes = w.fspikes[:0]
 	w.fdeliv = w.fdeliv[:0]
+	jump := w.jump
 	for _, j32 := range plan.list {
 		j := int(j32)
 		pos := plan.sampledPos[j]
-		frames := job.frames
+		stops := w.stopsAll
 		if pos < 0 {
-			frames = 0
+			stops = w.stopsIn
 		}
 		s := ffState{rel: -1}
-		th := w.thetaU[j]
-		g, f := 0, 0
-		for {
-			T := int64(math.MaxInt64)
-			if g < len(w.gTicks) {
-				T = w.gTicks[g]
-			}
-			isFrame := false
-			if f < frames {
-				if ft := tickOf(float64(f) * job.period); ft <= T {
-					T, isFrame = ft, true
+		th, fm, tm := w.thetaU[j], m.fMax[j], m.tauM[j]
+		for _, st := range stops {
+			T := st.tick
+			// Fast path: free, and no crossing can come before T: either the
+			// peak bound stays below threshold, or the membrane cannot climb
+			// to it by T even at its initial slope (see predict).
+			if s.rel < 0 && th > 0 && s.u < th {
+				k := T - s.last
+				s0 := s.i - s.u/tm
+				if s.i <= 0 || (s.u+s.i*fm < th && s.i*fm < th) || s0 <= 0 || (th-s.u) > s0*float64(k)*EventTick {
+					if k != 0 {
+						var p *prop
+						if k < tabTicks {
+							p = &m.tab[int(k)*n+j]
+						} else {
+							q := m.prop(j, k)
+							p = &q
+						}
+						s.u = s.u*p.em + s.i*p.f
+						s.i *= p.es
+						s.last = T
+					}
+				} else {
+					w.ffAdvance(m, j, &s, th, T, job.horizon)
 				}
+			} else {
+				w.ffAdvance(m, j, &s, th, T, job.horizon)
 			}
-			if T == math.MaxInt64 {
-				break
-			}
-			w.ffAdvance(m, j, &s, th, T, job.horizon)
-			if isFrame {
+			if st.frame >= 0 {
 				v := s.u
 				if s.rel >= 0 {
 					v = w.resetU[j]
 				}
 				z := m.readoutSD * w.noiseF.norm()
-				job.cadc[f*nsampled+int(pos)] = m.cadcCode(j, w.leak[j]+v, z)
-				f++
+				job.cadc[int(st.frame)*nsampled+int(pos)] = m.cadcCode(j, w.leak[j]+v, z)
 			}
-			if g < len(w.gTicks) && w.gTicks[g] == T {
-				s.i += float64(w.jump[g*n+j])
-				g++
+			if st.group >= 0 {
+				s.i += float64(jump[int(st.group)*n+j])
 			}
 		}
 		w.ffAdvance(m, j, &s, th, job.horizon, job.horizon)
