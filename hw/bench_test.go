@@ -76,3 +76,27 @@ func BenchmarkCalibrate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRunMNISTSample and BenchmarkInferenceMNISTSample time one sample
+// per op on one goroutine (the per-sample cost, free of batch parallelism).
+func BenchmarkRunMNISTSample(b *testing.B) {
+	c := benchChip(b)
+	batch := mnistStimuli(1, 1, true)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for b.Loop() {
+		if _, err := c.Run(batch, RunOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkInferenceMNISTSample(b *testing.B) {
+	c := benchChip(b)
+	batch := mnistStimuli(1, 1, true)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for b.Loop() {
+		if _, err := c.Infer(batch, InferOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -60,7 +60,8 @@ type worker struct {
 	noiseF   noiseSource
 	stopsAll []ffStop
 	stopsIn  []ffStop
-	frameBuf []uint8 // inference frames
+	zf       []float64 // readout noise of one input-only neuron
+	frameBuf []uint8   // inference frames
 	noise    noiseSource
 }
 

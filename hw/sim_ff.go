@@ -154,6 +154,9 @@ func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, pla
 	w.fspikes = w.fspikes[:0]
 	w.fdeliv = w.fdeliv[:0]
 	jump := w.jump
+	if cap(w.zf) < job.frames {
+		w.zf = make([]float64, job.frames)
+	}
 	for _, j32 := range plan.list {
 		j := int(j32)
 		pos := plan.sampledPos[j]
@@ -163,6 +166,17 @@ func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, pla
 		}
 		s := ffState{rel: -1}
 		th, fm, tm := w.thetaU[j], m.fMax[j], m.tauM[j]
+		var z []float64
+		var ca, cb float64
+		var corr int
+		leak, resetU := w.leak[j], w.resetU[j]
+		var row []uint8
+		if pos >= 0 && job.frames > 0 {
+			z = w.zf[:job.frames]
+			w.noiseF.fill(z, m.readoutSD)
+			ca, cb, corr = m.cadcA[j], m.cadcB[j], m.cadcCorr[j]
+			row = job.cadc[int(pos):]
+		}
 		for _, st := range stops {
 			T := st.tick
 			// Fast path: free, and no crossing can come before T: either the
@@ -190,13 +204,12 @@ func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, pla
 			} else {
 				w.ffAdvance(m, j, &s, th, T, job.horizon)
 			}
-			if st.frame >= 0 {
+			if f := int(st.frame); f >= 0 {
 				v := s.u
 				if s.rel >= 0 {
-					v = w.resetU[j]
+					v = resetU
 				}
-				z := m.readoutSD * w.noiseF.norm()
-				job.cadc[int(st.frame)*nsampled+int(pos)] = m.cadcCode(j, w.leak[j]+v, z)
+				row[f*nsampled] = cadcRound(ca*(v+leak)+cb+z[f], corr)
 			}
 			if st.group >= 0 {
 				s.i += float64(jump[int(st.group)*n+j])
