@@ -49,7 +49,7 @@ type serveFlags struct {
 	listen, hostKey, authorizedKeys, join string
 	public                                bool
 	maxSessions, maxTrainers, fps         int
-	idleTimeout, maxTimeout               time.Duration
+	idleTimeout, maxTimeout, updateEvery  time.Duration
 	connRate                              float64
 	connBurst                             int
 }
@@ -66,6 +66,7 @@ func addServeFlags(fs *flag.FlagSet) *serveFlags {
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 10*time.Minute, "close a session after this long without a key press (0 = never)")
 	fs.DurationVar(&f.maxTimeout, "max-timeout", 2*time.Hour, "close a session after this long in any case (0 = never)")
 	fs.IntVar(&f.fps, "fps", 15, "frames per second at most, per session (1..120)")
+	fs.DurationVar(&f.updateEvery, "update-every", 500*time.Millisecond, "show a run's newest step and sample to a session at most this often (0 = all); sets the bytes each session is sent")
 	fs.Float64Var(&f.connRate, "conn-rate", 1, "connection attempts per second allowed per address, refilling the burst")
 	fs.IntVar(&f.connBurst, "conn-burst", 20, "connection attempts an address may make at once (a class behind one NAT shares it)")
 	return f
@@ -110,6 +111,8 @@ func (f *serveFlags) check() error {
 		return usagef("--max-trainers %d is not accepted (accepted: 0 for no limit, or more)", f.maxTrainers)
 	case f.idleTimeout < 0 || f.maxTimeout < 0:
 		return usagef("--idle-timeout and --max-timeout must be 0 (never) or positive, e.g. 10m")
+	case f.updateEvery < 0:
+		return usagef("--update-every %s is not accepted (accepted: 0 for every update, or a duration like 500ms)", f.updateEvery)
 	case f.fps < 1 || f.fps > 120:
 		return usagef("--fps %d is not accepted (accepted: 1 to 120)", f.fps)
 	case f.connRate <= 0 || f.connBurst < 1:
@@ -151,6 +154,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		ConnRate:       sf.connRate,
 		ConnBurst:      sf.connBurst,
 		FPS:            sf.fps,
+		UpdateEvery:    sf.updateEvery,
 		NewTrainer:     runFactory(cfg, started),
 		App: func(src tui.Source, opts tui.Options) tea.Model {
 			opts.Dataset = cfg.Dataset

@@ -56,8 +56,14 @@ type Config struct {
 	ConnRate  float64
 	ConnBurst int
 
-	// FPS caps each session's frame rate (bytes sent grow with it).
+	// FPS caps each session's frame rate.
 	FPS int
+	// UpdateEvery passes a run's progress and sample events to a session at
+	// most once per this interval each (0: all, as the run emits them). A
+	// new sample redraws the raster and traces whole and a new step the
+	// curves; those redraws, not the frame rate, set the bytes a session
+	// sends.
+	UpdateEvery time.Duration
 	// StopTimeout bounds how long a trainer may take to checkpoint and stop.
 	StopTimeout time.Duration
 

@@ -65,11 +65,20 @@ func TestSSHBandwidth(t *testing.T) {
 			fpsList = append(fpsList, n)
 		}
 	}
+	var updateEvery time.Duration
+	if s := os.Getenv("INLOOP_SSH_BW_UPDATE_EVERY"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			t.Fatalf("INLOOP_SSH_BW_UPDATE_EVERY=%q: want a duration like 500ms", s)
+		}
+		updateEvery = d
+	}
 	for _, fps := range fpsList {
 		for _, size := range [][2]int{{80, 24}, {200, 60}} {
 			t.Run(fmt.Sprintf("fps%d_%dx%d", fps, size[0], size[1]), func(t *testing.T) {
 				ts := startServer(t, func(c *Config) {
 					c.FPS = fps
+					c.UpdateEvery = updateEvery
 					c.App = tui.New
 					c.NewTrainer = yinYangTrainer
 				})
@@ -84,7 +93,7 @@ func TestSSHBandwidth(t *testing.T) {
 				time.Sleep(window)
 				got := tm.bytes() - before
 				rate := float64(got) / window.Seconds() / 1024
-				t.Logf("fps cap %d, %dx%d: %d bytes in %s = %.1f KiB/s", fps, size[0], size[1], got, window, rate)
+				t.Logf("fps cap %d, updates every %s, %dx%d: %d bytes in %s = %.1f KiB/s", fps, updateEvery, size[0], size[1], got, window, rate)
 				if os.Getenv("INLOOP_SSH_BW_SHOW") != "" {
 					t.Logf("the client's screen at the end:\n%s", tm.screen.String())
 				}

@@ -71,51 +71,6 @@ func (r *liveRun) stop(timeout time.Duration) string {
 	}
 }
 
-// sessionSource is a run as one session sees it. It remembers the session's
-// subscriptions so they are cancelled when the session ends, however the app
-// ended, and it drops commands from a read-only session, so a read-only view
-// is enforced by the server and not only by the app.
-type sessionSource struct {
-	src      tui.Source
-	readOnly bool
-
-	mu      sync.Mutex
-	cancels []func()
-	closed  bool
-}
-
-func (s *sessionSource) Subscribe() (<-chan engine.Event, func()) {
-	events, cancel := s.src.Subscribe()
-	cancel = sync.OnceFunc(cancel)
-	s.mu.Lock()
-	closed := s.closed
-	if !closed {
-		s.cancels = append(s.cancels, cancel)
-	}
-	s.mu.Unlock()
-	if closed {
-		cancel()
-	}
-	return events, cancel
-}
-
-func (s *sessionSource) Send(c engine.Command) {
-	if !s.readOnly {
-		s.src.Send(c)
-	}
-}
-
-// close cancels every subscription the session made.
-func (s *sessionSource) close() {
-	s.mu.Lock()
-	cancels := s.cancels
-	s.cancels, s.closed = nil, true
-	s.mu.Unlock()
-	for _, c := range cancels {
-		c()
-	}
-}
-
 // runPool hands runs to sessions: own runs up to the cap, else the shared
 // run, started when first needed.
 type runPool struct {
@@ -167,7 +122,7 @@ func (p *runPool) attach(listed bool) (attachment, error) {
 				p.mu.Unlock()
 				return how
 			}
-			return attachment{src: &sessionSource{src: r.trainer}, opts: tui.Options{Title: "your run"}, run: "own " + id, release: release}, nil
+			return attachment{src: p.source(r.trainer, false), opts: tui.Options{Title: "your run"}, run: "own " + id, release: release}, nil
 		}
 	}
 	shared, err := p.sharedRun()
@@ -176,14 +131,19 @@ func (p *runPool) attach(listed bool) (attachment, error) {
 	}
 	noop := func() string { return "" }
 	if listed {
-		return attachment{src: &sessionSource{src: shared.trainer}, opts: tui.Options{Title: "shared run"}, run: "shared", release: noop}, nil
+		return attachment{src: p.source(shared.trainer, false), opts: tui.Options{Title: "shared run"}, run: "shared", release: noop}, nil
 	}
 	reason := reasonNoKey
 	if p.cfg.AuthorizedKeys == "" {
 		reason = reasonAnonymous
 	}
 	opts := tui.Options{Title: "shared run", ReadOnly: true, ReadOnlyReason: reason}
-	return attachment{src: &sessionSource{src: shared.trainer, readOnly: true}, opts: opts, run: "shared read-only", release: noop}, nil
+	return attachment{src: p.source(shared.trainer, true), opts: opts, run: "shared read-only", release: noop}, nil
+}
+
+// source wraps a run for one session.
+func (p *runPool) source(t Trainer, readOnly bool) *sessionSource {
+	return &sessionSource{src: t, readOnly: readOnly, every: p.cfg.UpdateEvery}
 }
 
 // sharedRun returns the shared run, starting it on first use.
