@@ -46,6 +46,10 @@ func (m *Model) drawRaster(r plot.Rect) {
 		{Label: "in", N: e.Inputs, Count: len(e.InputSpikes), At: spikeAt(e.InputSpikes), Style: s.Input0},
 		{Label: "hid", N: e.Hidden, Count: len(e.HiddenSpikes), At: spikeAt(e.HiddenSpikes), Style: s.Hidden},
 	}
+	// The neuron shown in the membrane pane is marked here too.
+	if pr := m.selectedProbe(); pr != nil && pr.Layer == "hidden" {
+		groups[1].Mark, groups[1].Marked, groups[1].MarkStyle = true, pr.Index, s.Spike
+	}
 	plot.Raster(g, plot.Rect{X: body.X, Y: body.Y, W: body.W, H: rasterH}, xa, groups[:], ax)
 	if rasterH == body.H {
 		return
@@ -63,6 +67,15 @@ func (m *Model) drawRaster(r plot.Rect) {
 	for i, tr := range e.OutputTraces {
 		p.LineDx(0, dt, tr, s.ClassStyle(i))
 	}
+}
+
+// selectedProbe is the probe the membrane pane shows, if any.
+func (m *Model) selectedProbe() *engine.ProbeTrace {
+	pr := m.state.sample.Probes
+	if !m.state.hasSample || len(pr) == 0 {
+		return nil
+	}
+	return &pr[min(m.probe, len(pr)-1)]
 }
 
 // spikeAt adapts a spike list to the raster's accessor.

@@ -16,7 +16,7 @@ func (m *Model) drawTraces(r plot.Rect) {
 		m.waiting(r, "membrane probes")
 		return
 	}
-	pr := &st.sample.Probes[min(m.probe, len(st.sample.Probes)-1)]
+	pr := m.selectedProbe()
 	head := fmt.Sprintf("‹ %s %d › neuron %d · %d/%d", pr.Layer, pr.Index, pr.Neuron, m.probe+1, len(st.sample.Probes))
 	g.Text(r.X, r.Y, head, s.Accent, r.W)
 	// Legend.

@@ -8,6 +8,11 @@ type RasterGroup struct {
 	Count int
 	At    func(i int) (neuron int, t float64)
 	Style Style
+	// Mark, if set, points at neuron Marked with ▸ beside the axis and
+	// draws its spikes in MarkStyle.
+	Mark      bool
+	Marked    int
+	MarkStyle Style
 }
 
 // Raster draws the groups stacked top to bottom over the time axis x, each in
@@ -43,7 +48,14 @@ func Raster(g *Grid, r Rect, x Axis, groups []RasterGroup, st AxisStyle) Plot {
 			if idx < 0 || idx >= n || !finite(t) || t < p.X.Min || t > p.X.Max {
 				continue
 			}
-			p.Dot(p.DotX(t), start+idx*h/n, gr.Style)
+			st := gr.Style
+			if gr.Mark && idx == gr.Marked {
+				st = gr.MarkStyle
+			}
+			p.Dot(p.DotX(t), start+idx*h/n, st)
+		}
+		if gr.Mark && gr.Marked >= 0 && gr.Marked < n && p.Area.X-2 >= r.X {
+			g.Set(p.Area.X-2, p.Area.Y+(start+gr.Marked*h/n)/4, '▸', gr.MarkStyle)
 		}
 		start += h + 1
 		if start >= p.H {

@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"context"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"inloop/engine"
+)
+
+// BenchmarkTrainingWithApp trains one Yin-Yang epoch (chip mode) per
+// iteration, headless (the events drained as the train command does) and
+// with an app instance at 200×60 taking the events at its capped rate and
+// drawing a frame after each intake, as in a terminal minus the terminal
+// output. The samples/s metric is the trainer's own figure.
+func BenchmarkTrainingWithApp(b *testing.B) {
+	for _, withApp := range []bool{false, true} {
+		name := "headless"
+		if withApp {
+			name = "app200x60"
+		}
+		b.Run(name, func(b *testing.B) {
+			var rate float64
+			n := 0
+			for b.Loop() {
+				cfg, err := engine.DefaultConfig("yinyang")
+				if err != nil {
+					b.Fatal(err)
+				}
+				cfg.Epochs = 1
+				tr, err := engine.NewTrainer(cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				tr.Start(context.Background())
+				if withApp {
+					m := newModel(tr, Options{})
+					m.Update(tea.ColorProfileMsg{Profile: colorprofile.TrueColor})
+					m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+					m.events, m.cancel = tr.Subscribe()
+					for cmd := waitForEvents(m.events, m.interval); cmd != nil; {
+						msg := cmd()
+						_, cmd = m.Update(msg)
+						m.View()
+					}
+				} else {
+					ev, _ := tr.Subscribe()
+					for range ev {
+					}
+				}
+				sum, err := tr.Wait()
+				if err != nil {
+					b.Fatal(err)
+				}
+				rate += sum.SamplesPerSecond
+				n++
+			}
+			b.ReportMetric(rate/float64(n), "samples/s")
+		})
+	}
+}
