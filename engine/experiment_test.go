@@ -59,6 +59,10 @@ func TestExperiment(t *testing.T) {
 			yinyangLate, err = strconv.ParseFloat(v, 64)
 		case "ideal":
 			idealChips = v == "1"
+		case "outgain":
+			outputGainInModel = v == "1"
+		case "spikesur":
+			surrogateAtSpikes = v == "1"
 		case "every":
 			every, err = strconv.Atoi(v)
 		default:
@@ -76,12 +80,11 @@ func TestExperiment(t *testing.T) {
 	t.Logf("config %+v layout %s steps %d (setup %.1fs)", cfg, l.Layout(), l.Layout().Steps, time.Since(start).Seconds())
 	train := trainingTime(t, l, cfg.Epochs, every)
 	final := EvalStats{}
-	if cfg.Mode == ModeTransfer || cfg.Mode == ModeSoftware {
-		sw, _ := l.Evaluate(l.Test())
-		t.Logf("software-model test accuracy %.4f", sw.Accuracy)
-	}
 	if cfg.Mode == ModeTransfer {
+		_ = l.SetMode(ModeSoftware)
+		sw, _ := l.Evaluate(l.Test())
 		_ = l.SetMode(ModeTransfer)
+		t.Logf("software-model test accuracy %.4f (before transfer to the chip)", sw.Accuracy)
 	}
 	final, err = l.Evaluate(l.Test())
 	if err != nil {

@@ -126,15 +126,30 @@ func (l *Learner) Step(idx []int, seed uint64) (BatchStats, error) {
 		l.masked = n.masked(l.masked, keep)
 		w = &l.masked
 	}
-	n.m.surrBeta = float32(h.SurrogateBeta)
-	lt := l.lossTerms()
 	simulate := !l.onChip()
+	n.m.surrBeta = float32(h.SurrogateBeta)
+	n.m.spikeAtThreshold = !simulate && surrogateAtSpikes
+	lt := l.lossTerms()
 	if !simulate {
 		if err := l.runOnChip(w, tapes); err != nil {
 			return BatchStats{}, err
 		}
 	}
+	c := float32(1)
+	if !simulate && outputGainInModel {
+		// The chip's readout sees W_out·s_o/240: model it, so the
+		// gradient is of the network the chip ran.
+		c = float32(l.chip.placed.outScale / hiddenScale)
+		if w != &l.masked {
+			copy(l.masked.All, w.All)
+			w = &l.masked
+		}
+		scale(c, w.Out)
+	}
 	st := n.gradient(tapes, w, lt, float32(h.SpikeReg), simulate)
+	if c != 1 {
+		scale(c, n.grad.Out)
+	}
 	n.update(l.lr, h.WeightL2, keep)
 	if !n.finite() {
 		return BatchStats{}, &NonFiniteError{Step: n.opt.T}
@@ -280,3 +295,11 @@ func sdOf(sum, sq, n float64) float64 {
 	m := sum / n
 	return math.Sqrt(math.Max(0, sq/n-m*m))
 }
+
+// outputGainInModel makes the in-the-loop backward pass use the output
+// weights at the gain the chip applies (s_o/240) instead of 1.
+var outputGainInModel = true
+
+// surrogateAtSpikes takes the surrogate at threshold in the bins of recorded
+// spikes (see model.spikeAtThreshold).
+var surrogateAtSpikes = false
