@@ -109,8 +109,10 @@ func (tm *term) bytes() int {
 }
 
 // TestSoak holds 20 sessions of the real app for 60 s (own mode: two own
-// runs, the rest on the shared run), closes them all and checks that the
-// sessions' goroutines and memory are released.
+// runs, the rest on the shared run; the CLI's frame and update rates),
+// closes them all (half quit with keys typed behind the q, half drop the
+// connection) and checks that the sessions' goroutines and memory are
+// released.
 //
 //	INLOOP_SOAK=1 go test ./tui/serve/ -run TestSoak -v -timeout 5m
 func TestSoak(t *testing.T) {
@@ -125,6 +127,7 @@ func TestSoak(t *testing.T) {
 
 	ts := startServer(t, func(c *Config) {
 		c.FPS = 15
+		c.UpdateEvery = 500 * time.Millisecond // the CLI's defaults
 		c.MaxTrainers = 2
 		c.StopTimeout = 20 * time.Second // a real run finishes its batch first
 		c.App = tui.New
