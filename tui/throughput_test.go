@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -14,7 +15,8 @@ import (
 // iteration, headless (the events drained as the train command does) and
 // with an app instance at 200×60 taking the events at its capped rate and
 // drawing a frame after each intake, as in a terminal minus the terminal
-// output. The samples/s metric is the trainer's own figure.
+// output. The samples/s metric is the trainer's own figure; %app-busy is
+// the share of the run's wall time spent in the app's Update and View.
 func BenchmarkTrainingWithApp(b *testing.B) {
 	for _, withApp := range []bool{false, true} {
 		name := "headless"
@@ -23,6 +25,7 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			var rate float64
+			var busy, wall time.Duration // the app's Update+View time, and the runs'
 			n := 0
 			for b.Loop() {
 				cfg, err := engine.DefaultConfig("yinyang")
@@ -34,6 +37,7 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				start := time.Now()
 				tr.Start(context.Background())
 				if withApp {
 					m := newModel(tr, Options{})
@@ -42,8 +46,10 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 					m.events, m.cancel = tr.Subscribe()
 					for cmd := waitForEvents(m.events, m.interval); cmd != nil; {
 						msg := cmd()
+						t0 := time.Now()
 						_, cmd = m.Update(msg)
 						m.View()
+						busy += time.Since(t0)
 					}
 				} else {
 					ev, _ := tr.Subscribe()
@@ -54,10 +60,14 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				wall += time.Since(start)
 				rate += sum.SamplesPerSecond
 				n++
 			}
 			b.ReportMetric(rate/float64(n), "samples/s")
+			if withApp {
+				b.ReportMetric(100*busy.Seconds()/wall.Seconds(), "%app-busy")
+			}
 		})
 	}
 }
