@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -446,5 +448,33 @@ func TestCompactTabsAreClickable(t *testing.T) {
 	m.Update(tea.MouseClickMsg{X: x0 + 1, Y: m.lay.tabs.Y, Button: tea.MouseLeft})
 	if out := plain(m); m.focus != paneCurves || !strings.Contains(out, "loss & accuracy") {
 		t.Fatalf("click on the curves tab: focus %v\n%s", m.focus, out)
+	}
+}
+
+// TestOddEventsDoNotPanic feeds events with empty, short, NaN and
+// mismatched fields and draws them at several sizes.
+func TestOddEventsDoNotPanic(t *testing.T) {
+	nan := math.NaN()
+	odd := []engine.Event{
+		engine.HistoryEvent{Steps: []int{1, 2, 3}, Loss: []float64{nan}, Accuracy: nil},
+		engine.ProgressEvent{Step: 5, Loss: nan, Accuracy: math.Inf(1), Epochs: 0},
+		engine.EvalEvent{Step: 5, TestLoss: math.Inf(1), TestAccuracy: nan},
+		engine.SampleEvent{Label: -1, Prediction: 99, Window: 0, Inputs: 0, Hidden: 2,
+			HiddenSpikes: []engine.SpikeAt{{Index: 7, Time: -1}, {Index: 1, Time: nan}},
+			OutputTraces: [][]float64{{}, {nan, nan}},
+			Probes:       []engine.ProbeTrace{{Layer: "hidden", CADC: []float64{nan, 300, -5}, True: nil, Threshold: nan}}},
+		engine.ChipEvent{Params: []engine.ParamMap{{Name: "leak", Current: make([]float64, 100)}, {Name: "reset", Current: make([]float64, 512)}}},
+		engine.CommandEvent{Command: engine.Command{Kind: "unknown"}, Err: ""},
+		engine.DoneEvent{Err: errors.New("the chip melted")},
+	}
+	for _, sz := range [][2]int{{80, 24}, {200, 60}, {45, 12}} {
+		m := newModel(&recorder{}, Options{})
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		m.Update(eventsMsg{events: odd})
+		press(m, "tab", "right", "tab", "right", "v", "tab", "z")
+		checkFits(t, m.View().Content, sz[0], sz[1])
+		if !strings.Contains(plain(m), "failed") {
+			t.Fatalf("the failure is not shown")
+		}
 	}
 }
