@@ -478,3 +478,12 @@ func TestOddEventsDoNotPanic(t *testing.T) {
 		}
 	}
 }
+
+func TestEndedRunTakesNoCommands(t *testing.T) {
+	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{})
+	m.Update(eventsMsg{events: []engine.Event{engine.DoneEvent{}}, closed: true})
+	press(m, "space", "s")
+	if len(src.sent) != 0 || !strings.Contains(m.flash, "ended") {
+		t.Fatalf("sent %v to an ended run; flash %q", src.sent, m.flash)
+	}
+}

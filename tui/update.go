@@ -129,6 +129,10 @@ func (m *Model) send(c engine.Command) bool {
 		m.setFlash("read-only: "+m.opts.ReadOnlyReason, true)
 		return false
 	}
+	if m.state.done != nil || m.state.closed {
+		m.setFlash("the run has ended: nothing to change (q quits)", true)
+		return false
+	}
 	if m.src != nil {
 		m.src.Send(c)
 	}
@@ -139,6 +143,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.editing {
 		return m.editKey(msg)
+	}
+	if m.quitting && !key.Matches(msg, k.Quit) {
+		return nil // waiting for the run to stop; only a second quit counts
 	}
 	m.flash = ""
 	switch {
