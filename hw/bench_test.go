@@ -2,6 +2,7 @@ package hw
 
 import (
 	"runtime"
+	"syscall"
 	"testing"
 )
 
@@ -15,6 +16,8 @@ func benchRun(b *testing.B, grid bool) {
 		b.Fatal(err)
 	}
 	spikes := 0
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	b.ResetTimer()
 	for b.Loop() {
 		obs, err := c.Run(batch, RunOptions{})
@@ -28,10 +31,12 @@ func benchRun(b *testing.B, grid bool) {
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "samples/s")
 	b.ReportMetric(float64(spikes)/float64(len(batch)), "spikes/sample")
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "alloc-MiB/batch")
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB") // Linux: KiB
+	}
 }
 
 func BenchmarkRunMNIST(b *testing.B)           { benchRun(b, true) }
@@ -99,4 +104,52 @@ func BenchmarkInferenceMNISTSample(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRunSHD runs batches of 20 SHD-shaped samples: 70 inputs with 800
+// spikes on the 1.7 µs bins over 500 µs → 186 recurrent hidden → 20
+// integrators, 295 CADC frames.
+func BenchmarkRunSHD(b *testing.B) {
+	c := New(Options{ChipSeed: 1, NoiseSeed: 2})
+	r := newRNG(3, 4)
+	w := func(n int, sd float64) []int8 {
+		x := make([]int8, n)
+		for i := range x {
+			x[i] = int8(max(-63, min(63, int(sd*r.norm()))))
+		}
+		return x
+	}
+	net := Network{Inputs: 70, Neurons: 206, Integrators: Population{Offset: 186, Size: 20}, Projections: []Projection{
+		{Pre: Population{External: true, Size: 70}, PostSize: 186, Weights: w(70*186, 12)},
+		{Pre: Population{Size: 186}, PostSize: 186, Weights: w(186*186, 4)},
+		{Pre: Population{Size: 186}, PostOffset: 186, PostSize: 20, Weights: w(186*20, 10)},
+	}}
+	if err := c.Configure(net); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Calibrate(DefaultTargets()); err != nil {
+		b.Fatal(err)
+	}
+	batch := make([]Stimulus, 20)
+	for s := range batch {
+		ev := make([]Event, 800)
+		for i := range ev {
+			ev[i] = Event{Time: float64(1+int(r.float64()*290)) * 1.7, Source: int32(r.uint64() % 70)}
+		}
+		sortEvents(ev)
+		batch[s] = Stimulus{Events: ev, Duration: 500}
+	}
+	spikes := 0
+	for b.Loop() {
+		obs, err := c.Run(batch, RunOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		spikes = 0
+		for _, o := range obs {
+			spikes += len(o.Spikes)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(spikes)/float64(len(batch)), "spikes/sample")
 }
