@@ -6,4 +6,30 @@
 // run experiments and read observables, as they would with silicon; the true
 // analog state is reachable only through the explicit introspection fields
 // (RunOptions.Probe).
+//
+// Units: potentials in CADC LSB (the leak of a calibrated neuron reads 80,
+// its threshold 150), time in hardware µs, synaptic currents in LSB/µs. One
+// hardware weight unit moves the synaptic current by SynapticCurrentPerWeight
+// (≈0.228 LSB/µs), a PSP peaking at ≈0.50 LSB for τ_mem = τ_syn = 6 µs: the
+// training model's hidden scale 240 then gives its unit-weight PSP of 1.71
+// threshold distances (paper-spec §3.3).
+//
+// Layout: a logical neuron n is the circuit pair 2n, 2n+1 of hemisphere n/128
+// (the first fires and is read out; leak, τ_mem and τ_syn are the pair's
+// means; each circuit's synapse column keeps its own gain). External input i
+// uses row-pair slot i, neuron j slot (Inputs+j) mod 256; Configure refuses
+// what the silicon could not do with a *ConfigError naming the limit.
+//
+// Integration is exact and event-driven (lif.go, sim.go): closed-form
+// propagation between events with per-neuron tables of propagators on the
+// 8 ns grid, threshold crossings located to the tick by bisection over the
+// tabulated trajectory (a safeguarded Newton iteration in the rare cases),
+// and neurons fed by external inputs only integrated neuron by neuron before
+// the event loop (sim_ff.go). Timing conventions are in sim.go; temporal
+// noise (per-sample leak and threshold offsets, white readout noise) in
+// mismatch.go; the calibration's measurements in calibrate.go.
+//
+// Samples are independent and run in parallel; sample k of a run draws its
+// noise from (NoiseSeed, Sequence()+k), so results do not depend on the number
+// of cores. A Chip is not safe for concurrent use by several goroutines.
 package hw
