@@ -139,8 +139,12 @@ func (m *Model) drawStatus(r plot.Rect) {
 		name = m.opts.Title
 	case m.opts.Title != "":
 		name += " · " + m.opts.Title
+	case narrow && (m.opts.Dataset != "" || st.hasProgress):
+		name = "" // the run's figures matter more than the app's name
 	}
-	segs = append(segs, name)
+	if name != "" {
+		segs = append(segs, name)
+	}
 	if m.opts.Dataset != "" {
 		segs = append(segs, m.opts.Dataset)
 	}
