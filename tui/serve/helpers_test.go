@@ -169,6 +169,7 @@ type testApp struct {
 	events     <-chan engine.Event
 	w, h, keys int
 	step       int
+	profile    string // the colour profile the program detected for this session
 }
 
 type eventMsg struct{ ev engine.Event }
@@ -198,6 +199,8 @@ func (m *testApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.next
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
+	case tea.ColorProfileMsg:
+		m.profile = msg.Profile.String()
 	case tea.KeyPressMsg:
 		switch msg.String() {
 		case "!":
@@ -213,8 +216,8 @@ func (m *testApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *testApp) View() tea.View {
-	v := tea.NewView(fmt.Sprintf("inloop-test title=%q ro=%v\nsize=%dx%d keys=%d\nstep=%d\n%s",
-		m.opts.Title, m.opts.ReadOnly, m.w, m.h, m.keys, m.step, m.opts.ReadOnlyReason))
+	v := tea.NewView(fmt.Sprintf("inloop-test title=%q ro=%v\nsize=%dx%d keys=%d\nstep=%d\nprofile=%s.\n%s",
+		m.opts.Title, m.opts.ReadOnly, m.w, m.h, m.keys, m.step, m.profile, m.opts.ReadOnlyReason))
 	v.AltScreen = true
 	return v
 }
@@ -376,12 +379,23 @@ type term struct {
 
 func openTerm(t testing.TB, c *gossh.Client, w, h int) *term {
 	t.Helper()
+	return openTermAs(t, c, "xterm-256color", nil, w, h)
+}
+
+// openTermAs opens a session with the given TERM and environment.
+func openTermAs(t testing.TB, c *gossh.Client, termType string, env map[string]string, w, h int) *term {
+	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
 	}
+	for k, v := range env {
+		if err := sess.Setenv(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tm := &term{sess: sess, screen: newScreen(w, h), stderr: &syncBuffer{}, ended: make(chan error, 1)}
-	if err := sess.RequestPty("xterm-256color", h, w, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
+	if err := sess.RequestPty(termType, h, w, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
 		t.Fatal(err)
 	}
 	sess.Stdout = tm.screen

@@ -384,3 +384,14 @@ func TestQuitWithTypeAheadLeavesNoReader(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// Each session's program sees its own terminal: size and colour profile
+// from that client's TERM and environment, not the server's.
+func TestSessionsHaveTheirOwnTerminal(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.Join = JoinShared })
+	c := mustDial(t, ts.addr, anonymous())
+	rich := openTermAs(t, c, "xterm-256color", nil, 120, 40)
+	plain := openTermAs(t, c, "xterm-256color", map[string]string{"NO_COLOR": "1"}, 80, 24)
+	rich.waitScreen(t, "size=120x40", "profile=ANSI256.")
+	plain.waitScreen(t, "size=80x24", "profile=Ascii.")
+}
