@@ -2,6 +2,8 @@ package serve
 
 import (
 	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -394,4 +396,27 @@ func TestSessionsHaveTheirOwnTerminal(t *testing.T) {
 	plain := openTermAs(t, c, "xterm-256color", map[string]string{"NO_COLOR": "1"}, 80, 24)
 	rich.waitScreen(t, "size=120x40", "profile=ANSI256.")
 	plain.waitScreen(t, "size=80x24", "profile=Ascii.")
+}
+
+// unprovenSigner offers a public key it cannot sign with: the public-key
+// callback sees the key, but the client never proves it.
+type unprovenSigner struct{ gossh.Signer }
+
+func (unprovenSigner) Sign(io.Reader, []byte) (*gossh.Signature, error) {
+	return nil, errors.New("no private key")
+}
+
+// A client that shows a listed key it does not hold and then logs in
+// anonymously must not be taken for the key's owner (CVE-2024-45337).
+func TestOfferedButUnprovenKeyDoesNotSteer(t *testing.T) {
+	admin := testKey(t, 1)
+	ts := startServer(t, func(c *Config) {
+		c.Join = JoinShared
+		c.AuthorizedKeys = writeAllowList(t, admin)
+	})
+	c := mustDial(t, ts.addr, gossh.PublicKeys(unprovenSigner{admin}), anonymous())
+	tm := openTerm(t, c, 80, 24)
+	tm.waitScreen(t, "ro=true", reasonNoKey)
+	tm.sess.Close()
+	ts.waitLog(t, `key=none`)
 }
