@@ -38,6 +38,7 @@ type fakeTrainer struct {
 	commands []engine.Command
 	stop     chan struct{}
 	stopped  bool
+	deaf     bool // ignores CmdStop (a run stuck in a long batch)
 }
 
 func newFakeTrainer(id string) *fakeTrainer {
@@ -106,7 +107,7 @@ func (f *fakeTrainer) Send(c engine.Command) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.commands = append(f.commands, c)
-	if c.Kind == engine.CmdStop && !f.stopped {
+	if c.Kind == engine.CmdStop && !f.stopped && !f.deaf {
 		f.stopped = true
 		close(f.stop)
 	}
@@ -132,13 +133,15 @@ func (f *fakeTrainer) subscribers() int {
 
 // trainers records every fake run the server asked for.
 type trainers struct {
-	mu  sync.Mutex
-	all []*fakeTrainer
+	mu   sync.Mutex
+	all  []*fakeTrainer
+	deaf bool // make runs that ignore CmdStop
 }
 
 func (t *trainers) factory(id string) (Trainer, error) {
 	f := newFakeTrainer(id)
 	t.mu.Lock()
+	f.deaf = t.deaf
 	t.all = append(t.all, f)
 	t.mu.Unlock()
 	return f, nil
@@ -205,6 +208,8 @@ func (m *testApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch msg.String() {
 		case "!":
 			panic("test app: panic on request")
+		case "@":
+			return m, func() tea.Msg { panic("test app: panic in a command") }
 		case "q":
 			return m, tea.Quit
 		case "p":

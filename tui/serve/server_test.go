@@ -420,3 +420,37 @@ func TestOfferedButUnprovenKeyDoesNotSteer(t *testing.T) {
 	tm.sess.Close()
 	ts.waitLog(t, `key=none`)
 }
+
+// A panic in one of the app's commands (its own goroutine) also ends only
+// that session.
+func TestPanicInCommandEndsOneSession(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.Join = JoinShared })
+	victim := openTerm(t, mustDial(t, ts.addr, anonymous()), 80, 24)
+	other := openTerm(t, mustDial(t, ts.addr, anonymous()), 80, 24)
+	victim.waitScreen(t, "inloop-test")
+	other.waitScreen(t, "inloop-test")
+	victim.typeKeys(t, "@")
+	if code := victim.waitEnd(t); code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	ts.waitLog(t, `end="app panic"`)
+	other.typeKeys(t, "x")
+	other.waitScreen(t, "keys=1")
+}
+
+// A run that does not stop when asked is cancelled after StopTimeout, so
+// Shutdown still ends in bounded time.
+func TestShutdownCancelsARunThatWillNotStop(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.StopTimeout = 100 * time.Millisecond })
+	ts.trainers.mu.Lock()
+	ts.trainers.deaf = true
+	ts.trainers.mu.Unlock()
+	tm := openTerm(t, mustDial(t, ts.addr, anonymous()), 80, 24)
+	tm.waitScreen(t, `title="your run"`)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	if err := ts.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ts.waitLog(t, `run="own session-1 (cancelled after stop timeout)"`)
+}
