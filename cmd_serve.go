@@ -140,6 +140,12 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		return usagef("--resume continues one run: use it with --join shared")
 	}
 
+	l, err := net.Listen("tcp", sf.listen)
+	if err != nil {
+		return usagef("--listen %s: %v", sf.listen, err)
+	}
+	defer l.Close() // Serve closes it too; this covers a failed New
+
 	logger := log.New(stderr, "inloop serve: ", log.LstdFlags|log.LUTC)
 	started := time.Now().UTC().Format("20060102-150405")
 	srv, err := serve.New(serve.Config{
@@ -164,10 +170,6 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	})
 	if err != nil {
 		return badServeInput(err)
-	}
-	l, err := net.Listen("tcp", sf.listen)
-	if err != nil {
-		return usagef("--listen %s: %v", sf.listen, err)
 	}
 
 	who := "public"
