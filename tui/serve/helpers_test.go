@@ -173,6 +173,7 @@ type testApp struct {
 	w, h, keys int
 	step       int
 	profile    string // the colour profile the program detected for this session
+	background string // "dark" or "light", as this session's terminal answered
 }
 
 type eventMsg struct{ ev engine.Event }
@@ -191,7 +192,7 @@ func (m *testApp) next() tea.Msg {
 	return eventMsg{ev}
 }
 
-func (m *testApp) Init() tea.Cmd { return m.next }
+func (m *testApp) Init() tea.Cmd { return tea.Batch(m.next, tea.RequestBackgroundColor) }
 
 func (m *testApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -204,6 +205,11 @@ func (m *testApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.w, m.h = msg.Width, msg.Height
 	case tea.ColorProfileMsg:
 		m.profile = msg.Profile.String()
+	case tea.BackgroundColorMsg:
+		m.background = "light"
+		if msg.IsDark() {
+			m.background = "dark"
+		}
 	case tea.KeyPressMsg:
 		switch msg.String() {
 		case "!":
@@ -221,8 +227,8 @@ func (m *testApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *testApp) View() tea.View {
-	v := tea.NewView(fmt.Sprintf("inloop-test title=%q ro=%v\nsize=%dx%d keys=%d\nstep=%d\nprofile=%s.\n%s",
-		m.opts.Title, m.opts.ReadOnly, m.w, m.h, m.keys, m.step, m.profile, m.opts.ReadOnlyReason))
+	v := tea.NewView(fmt.Sprintf("inloop-test title=%q ro=%v\nsize=%dx%d keys=%d\nstep=%d\nprofile=%s. background=%s.\n%s",
+		m.opts.Title, m.opts.ReadOnly, m.w, m.h, m.keys, m.step, m.profile, m.background, m.opts.ReadOnlyReason))
 	v.AltScreen = true
 	return v
 }

@@ -22,6 +22,7 @@ type screen struct {
 	savedCol  int
 	parser    *ansi.Parser
 	bytesSeen int
+	bgQueries int // OSC 11 background colour queries seen
 }
 
 func newScreen(w, h int) *screen {
@@ -33,6 +34,11 @@ func newScreen(w, h int) *screen {
 		Execute:   s.execute,
 		HandleCsi: s.csi,
 		HandleEsc: s.esc,
+		HandleOsc: func(cmd int, data []byte) {
+			if cmd == 11 && strings.HasSuffix(string(data), "?") {
+				s.bgQueries++
+			}
+		},
 	})
 	return s
 }
@@ -69,6 +75,14 @@ func (s *screen) Write(p []byte) (int, error) {
 	s.bytesSeen += len(p)
 	s.parser.Parse(p)
 	return len(p), nil
+}
+
+// backgroundQueries is how many times the program asked for the
+// terminal's background colour.
+func (s *screen) backgroundQueries() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bgQueries
 }
 
 // String is the screen's text, rows joined by newlines, trailing blanks cut.

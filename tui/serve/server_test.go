@@ -388,7 +388,8 @@ func TestQuitWithTypeAheadLeavesNoReader(t *testing.T) {
 }
 
 // Each session's program sees its own terminal: size and colour profile
-// from that client's TERM and environment, not the server's.
+// from that client's TERM and environment (not the server's), background
+// colour from that client's answer.
 func TestSessionsHaveTheirOwnTerminal(t *testing.T) {
 	ts := startServer(t, func(c *Config) { c.Join = JoinShared })
 	c := mustDial(t, ts.addr, anonymous())
@@ -396,6 +397,21 @@ func TestSessionsHaveTheirOwnTerminal(t *testing.T) {
 	plain := openTermAs(t, c, "xterm-256color", map[string]string{"NO_COLOR": "1"}, 80, 24)
 	rich.waitScreen(t, "size=120x40", "profile=ANSI256.")
 	plain.waitScreen(t, "size=80x24", "profile=Ascii.")
+
+	// Each terminal answers the app's background query for itself.
+	for _, tm := range []*term{rich, plain} {
+		deadline := time.Now().Add(waitLimit)
+		for tm.screen.backgroundQueries() == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the app never asked the terminal for its background colour")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	rich.typeKeys(t, "\x1b]11;rgb:0000/0000/0000\x07")
+	plain.typeKeys(t, "\x1b]11;rgb:ffff/ffff/ffff\x07")
+	rich.waitScreen(t, "background=dark.")
+	plain.waitScreen(t, "background=light.")
 }
 
 // unprovenSigner offers a public key it cannot sign with: the public-key
