@@ -73,7 +73,11 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 	for i := range sampled {
 		sampled[i] = int32(ro.Offset + i)
 	}
-	plan := newFFPlan(m, c.net, nil, sampled)
+	plan := m.planInfer
+	if plan == nil || m.planInferFor != ro {
+		plan = newFFPlan(m, c.net, nil, sampled)
+		m.planInfer, m.planInferFor = plan, ro
+	}
 	frames := int(math.Floor(window/period+1e-9)) + 1
 	out := make([]Inference, len(batch))
 	peaks := make([]int16, len(batch)*ro.Size)

@@ -32,7 +32,10 @@ type neuronModel struct {
 	readoutSD, leakSD, thSD float64
 	ideal                   bool
 	hasOut                  []bool
-	maxTauS, defaultPeriod  float64
+	// cached feed-forward plans: Run without probes, Infer for a readout
+	planRun, planInfer     *ffPlan
+	planInferFor           Population
+	maxTauS, defaultPeriod float64
 }
 
 // ensureModel rebuilds the derived dynamics if parameters or the network

@@ -78,7 +78,13 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 	}
 	m := c.ensureModel()
 	n := c.net.neurons
-	plan := newFFPlan(m, c.net, opt.Probe, nil)
+	plan := m.planRun
+	if plan == nil || len(opt.Probe) > 0 {
+		plan = newFFPlan(m, c.net, opt.Probe, nil)
+		if len(opt.Probe) == 0 {
+			m.planRun = plan
+		}
+	}
 	obs := make([]Observation, len(batch))
 	base := c.seq
 	c.seq += uint64(len(batch))

@@ -114,16 +114,17 @@ func tickOf(t float64) int64 { return int64(math.Round(t / EventTick)) }
 func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	n := m.n
 	w.ensure(n, len(pl.projs))
+	// This sample's leak and threshold offsets (slow membrane noise).
+	dl, dth := w.leak[:n], w.thetaU[:n]
+	w.noise.fill(dl, m.leakSD)
+	w.noise.fill(dth, m.thSD)
 	for j := 0; j < n; j++ {
 		w.u[j], w.i[j], w.last[j], w.rel[j] = 0, 0, 0, -1
 		w.next[j] = math.Inf(1)
-		dl, dth := 0.0, 0.0
-		if m.leakSD > 0 {
-			dl, dth = m.leakSD*w.noise.norm(), m.thSD*w.noise.norm()
-		}
-		w.leak[j] = m.leak[j] + dl
-		w.thetaU[j] = m.thetaU[j] + dth - dl
-		w.resetU[j] = m.resetU[j] - dl
+		d := dl[j]
+		w.thetaU[j] = m.thetaU[j] + dth[j] - d
+		w.resetU[j] = m.resetU[j] - d
+		w.leak[j] = m.leak[j] + d
 	}
 	w.heap.reset(n, w.next)
 	plan := job.plan
@@ -132,7 +133,7 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	if plan != nil && len(plan.list) > 0 {
 		ff = plan.in
 		w.noiseF = noiseSource{rng: newRNG(w.noise.uint64())}
-		w.runInputOnly(m, pl, job, plan)
+		w.runFeedForward(m, pl, job, plan)
 	}
 	fhead := 0
 	for j := 0; j < n; j++ {
@@ -145,6 +146,11 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	}
 	w.deliv = w.deliv[:0]
 	w.spikes = w.spikes[:0]
+	if ff != nil && plan.loopEmpty() {
+		w.spikes = append(w.spikes, w.fspikes...)
+		sortSpikes(w.spikes)
+		return
+	}
 	dhead := 0
 	horizonT := float64(job.horizon) * EventTick
 
@@ -268,8 +274,12 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	// Spikes in order of tick, then neuron (the order within a tick would
 	// otherwise depend on the path that found them).
 	w.spikes = append(w.spikes, w.fspikes...)
-	if len(w.spikes) > 1 {
-		slices.SortFunc(w.spikes, func(a, b Spike) int {
+	sortSpikes(w.spikes)
+}
+
+func sortSpikes(s []Spike) {
+	if len(s) > 1 {
+		slices.SortFunc(s, func(a, b Spike) int {
 			return cmp.Or(cmp.Compare(a.Tick, b.Tick), cmp.Compare(a.Neuron, b.Neuron))
 		})
 	}

@@ -6,58 +6,100 @@ import (
 	"slices"
 )
 
-// Input-only neurons. A neuron whose every input is an external channel (the
-// hidden layer of a feed-forward network) does not depend on any other
-// neuron, so its whole sample can be integrated on its own, neuron by neuron,
-// before the event loop runs: its input currents are known from the stimulus.
-// That avoids the heap and the per-event bookkeeping for the bulk of the
-// network; its spikes then enter the event loop as deliveries to the other
-// neurons. The integration is the same exact closed form and the same
-// crossing search as in the event loop (crossAfter), so both paths give the
-// same spikes and membranes.
+// Feed-forward neurons. A neuron whose inputs come only from external
+// channels (level 0) or from neurons of lower levels (a hidden layer, then
+// its readout layer) depends on nothing that comes after it, so its whole
+// sample can be integrated on its own, neuron by neuron and level by level,
+// before the event loop runs: its input currents are known from the stimulus
+// and from the spikes of the levels below. That avoids the heap and the
+// per-event bookkeeping for feed-forward networks; neurons in recurrent loops
+// (and probed neurons) stay in the event loop, which receives the
+// feed-forward spikes as deliveries. The integration is the same exact closed
+// form and crossing search (crossAfter) in both paths.
 
-// ffPlan says which neurons take the input-only path in one run.
+// ffPlan says which neurons take the feed-forward path in one run.
 type ffPlan struct {
-	in      []bool // neuron j takes the input-only path
-	list    []int32
-	projAll []bool // every target of projection p takes it (skip p in the loop)
-	projAny []bool // some target of projection p takes it
-	// evFrame lists the (neuron, row position) pairs the event loop samples.
+	in      []bool    // neuron j takes the feed-forward path
+	list    []int32   // all of them
+	levels  [][]int32 // by level, ascending
+	projAll []bool    // every target of projection p takes the path (skip p in the loop)
+	projLvl []uint64  // bit ℓ: projection p has a target at level ℓ
+	// evNeuron, evPos: the (neuron, row position) pairs the event loop samples.
 	evNeuron, evPos []int32
 	sampledPos      []int32 // row position of each neuron, −1 if not sampled
 }
 
-// newFFPlan chooses the input-only neurons: every external-only neuron that
-// is not probed.
+// maxLevels bounds the feed-forward depth (bits of projLvl).
+const maxLevels = 64
+
+// newFFPlan assigns levels: a neuron is at level 0 if all its sources are
+// external, at 1 + the highest level of its neuron sources once those have
+// levels; probed neurons and whatever depends on a recurrent loop stay in
+// the event loop.
 func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffPlan {
 	n := m.n
-	f := &ffPlan{in: make([]bool, n), projAll: make([]bool, len(pl.projs)), projAny: make([]bool, len(pl.projs)),
-		sampledPos: make([]int32, n)}
-	for j := range f.in {
-		f.in[j] = true
+	level := make([]int, n)
+	for j := range level {
+		level[j] = 0
 	}
+	undecided := make([]bool, n)
 	for _, p := range pl.projs {
 		if !p.Pre.External {
 			for j := p.PostOffset; j < p.PostOffset+p.PostSize; j++ {
-				f.in[j] = false
+				undecided[j] = true
 			}
 		}
 	}
 	for _, j := range probe {
-		f.in[j] = false
+		undecided[j] = true
+		level[j] = -1
 	}
-	for j, ok := range f.in {
-		if ok {
-			f.list = append(f.list, int32(j))
+	for changed := true; changed; {
+		changed = false
+		for j := 0; j < n; j++ {
+			if !undecided[j] || level[j] < 0 {
+				continue
+			}
+			lv, ok := 0, true
+			for _, p := range pl.projs {
+				if p.Pre.External || j < p.PostOffset || j >= p.PostOffset+p.PostSize {
+					continue
+				}
+				for s := p.Pre.Offset; s < p.Pre.Offset+p.Pre.Size && ok; s++ {
+					if undecided[s] {
+						ok = false
+					} else {
+						lv = max(lv, level[s]+1)
+					}
+				}
+			}
+			if ok && lv < maxLevels {
+				level[j], undecided[j], changed = lv, false, true
+			}
 		}
+	}
+	f := &ffPlan{in: make([]bool, n), projAll: make([]bool, len(pl.projs)), projLvl: make([]uint64, len(pl.projs)),
+		sampledPos: make([]int32, n)}
+	for j := 0; j < n; j++ {
+		if undecided[j] {
+			continue
+		}
+		f.in[j] = true
+		f.list = append(f.list, int32(j))
+		for len(f.levels) <= level[j] {
+			f.levels = append(f.levels, nil)
+		}
+		f.levels[level[j]] = append(f.levels[level[j]], int32(j))
 	}
 	for i, p := range pl.projs {
-		all, any := true, false
+		all := true
 		for j := p.PostOffset; j < p.PostOffset+p.PostSize; j++ {
 			all = all && f.in[j]
-			any = any || f.in[j]
+			if f.in[j] {
+				f.projLvl[i] |= 1 << level[j]
+			}
 		}
-		f.projAll[i], f.projAny[i] = all, any
+		f.projAll[i] = all
 	}
 	for j := range f.sampledPos {
 		f.sampledPos[j] = -1
@@ -77,30 +119,53 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 	return f
 }
 
-// ffStop is a tick at which input-only neurons are sampled (frame ≥ 0)
+// loopEmpty reports whether no neuron is left for the event loop.
+func (f *ffPlan) loopEmpty() bool { return len(f.list) == len(f.in) }
+
+// ffStop is a tick at which feed-forward neurons are sampled (frame ≥ 0)
 // and/or receive input (group ≥ 0).
 type ffStop struct {
 	tick         int64
 	frame, group int32
 }
 
-// ffState is one input-only neuron while it is integrated.
-type ffState struct {
-	u, i      float64
-	last, rel int64
+// runFeedForward integrates the feed-forward neurons level by level over the
+// whole sample, writes their CADC frames, and collects their spikes
+// (w.fspikes) and the deliveries of those spikes (w.fdeliv, sorted).
+func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, plan *ffPlan) {
+	w.fspikes = w.fspikes[:0]
+	w.fdeliv = w.fdeliv[:0]
+	for lv, list := range plan.levels {
+		w.buildJumps(m, pl, job, plan, uint64(1)<<lv)
+		w.runLevel(m, job, plan, list)
+		slices.SortFunc(w.fdeliv, func(a, b delivery) int {
+			return cmp.Or(cmp.Compare(a.tick, b.tick), cmp.Compare(a.neuron, b.neuron))
+		})
+	}
 }
 
-// runInputOnly integrates every input-only neuron over the whole sample,
-// writes their CADC frames, and collects their spikes (w.fspikes) and the
-// deliveries to other neurons (w.fdeliv, sorted).
-func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, plan *ffPlan) {
+// buildJumps groups the inputs of one level by tick — external events and
+// the spikes of lower levels (w.fdeliv) — and sums their current jumps:
+// w.gTicks[g], w.jump[g*n+j].
+func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan *ffPlan, bit uint64) {
 	n := m.n
-	// Current jumps per distinct input tick: jump[g*n+j].
 	w.gTicks = w.gTicks[:0]
-	for e := 0; e < len(job.events); {
-		T := tickOf(job.events[e].Time - job.t0)
-		if T >= job.horizon {
-			break
+	e, d := 0, 0
+	ev, dl := job.events, w.fdeliv
+	for {
+		T := int64(math.MaxInt64)
+		if e < len(ev) {
+			if t := tickOf(ev[e].Time - job.t0); t < job.horizon {
+				T = t
+			} else {
+				e = len(ev)
+			}
+		}
+		if d < len(dl) {
+			T = min(T, dl[d].tick)
+		}
+		if T == math.MaxInt64 {
+			return
 		}
 		g := len(w.gTicks)
 		w.gTicks = append(w.gTicks, T)
@@ -110,24 +175,38 @@ func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, pla
 		w.jump = w.jump[:(g+1)*n]
 		row := w.jump[g*n : (g+1)*n]
 		clear(row)
-		for ; e < len(job.events) && tickOf(job.events[e].Time-job.t0) == T; e++ {
-			src := int(job.events[e].Source)
+		for ; e < len(ev) && tickOf(ev[e].Time-job.t0) == T; e++ {
+			src := int(ev[e].Source)
 			for _, p := range pl.inputOut[src] {
-				if !plan.projAny[p] {
-					continue
+				if plan.projLvl[p]&bit != 0 {
+					pp := &pl.projs[p]
+					k := src - pp.Pre.Offset
+					axpyUnit(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
 				}
-				pp := &pl.projs[p]
-				k := src - pp.Pre.Offset
-				axpyUnit(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+			}
+		}
+		for ; d < len(dl) && dl[d].tick == T; d++ {
+			src := int(dl[d].neuron)
+			for _, p := range pl.neuronOut[src] {
+				if plan.projLvl[p]&bit != 0 {
+					pp := &pl.projs[p]
+					k := src - pp.Pre.Offset
+					axpyUnit(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+				}
 			}
 		}
 	}
+}
+
+// runLevel integrates the neurons of list neuron by neuron through the
+// current jump groups and the frames.
+func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []int32) {
+	n := m.n
 	nsampled := n
 	if job.sampled != nil {
 		nsampled = len(job.sampled)
 	}
-	// The stops every input-only neuron makes: input ticks, and frame ticks
-	// for the sampled ones; merged once per sample.
+	// The stops: input ticks, and frame ticks for sampled neurons.
 	w.stopsAll = w.stopsAll[:0]
 	w.stopsIn = w.stopsIn[:0]
 	for g, f := 0, 0; g < len(w.gTicks) || f < job.frames; {
@@ -151,20 +230,17 @@ func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, pla
 		}
 		w.stopsAll = append(w.stopsAll, st)
 	}
-	w.fspikes = w.fspikes[:0]
-	w.fdeliv = w.fdeliv[:0]
 	jump := w.jump
 	if cap(w.zf) < job.frames {
 		w.zf = make([]float64, job.frames)
 	}
-	for _, j32 := range plan.list {
+	for _, j32 := range list {
 		j := int(j32)
 		pos := plan.sampledPos[j]
 		stops := w.stopsAll
 		if pos < 0 {
 			stops = w.stopsIn
 		}
-		s := ffState{rel: -1}
 		th, fm, tm := w.thetaU[j], m.fMax[j], m.tauM[j]
 		var z []float64
 		var ca, cb float64
@@ -177,29 +253,26 @@ func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, pla
 			ca, cb, corr = m.cadcA[j], m.cadcB[j], m.cadcCorr[j]
 			row = job.cadc[int(pos):]
 		}
+		s := ffState{rel: -1}
 		for _, st := range stops {
 			T := st.tick
-			// Fast path: free, and no crossing can come before T: either the
-			// peak bound stays below threshold, or the membrane cannot climb
-			// to it by T even at its initial slope (see predict).
-			if s.rel < 0 && th > 0 && s.u < th {
-				k := T - s.last
-				s0 := s.i - s.u/tm
-				if s.i <= 0 || (s.u+s.i*fm < th && s.i*fm < th) || s0 <= 0 || (th-s.u) > s0*float64(k)*EventTick {
-					if k != 0 {
-						var p *prop
-						if k < tabTicks {
-							p = &m.tab[int(k)*n+j]
-						} else {
-							q := m.prop(j, k)
-							p = &q
-						}
-						s.u = s.u*p.em + s.i*p.f
-						s.i *= p.es
-						s.last = T
+			// Fast path: free, and no crossing can come before T: the peak
+			// bound stays below threshold, or the membrane cannot climb to
+			// it by T even at its initial slope (see predict).
+			k := T - s.last
+			if s0 := s.i - s.u/tm; s.rel < 0 && th > 0 && s.u < th &&
+				(s.i <= 0 || (s.u+s.i*fm < th && s.i*fm < th) || s0 <= 0 || th-s.u > s0*float64(k)*EventTick) {
+				if k != 0 {
+					var p *prop
+					if k < tabTicks {
+						p = &m.tab[int(k)*n+j]
+					} else {
+						q := m.prop(j, k)
+						p = &q
 					}
-				} else {
-					w.ffAdvance(m, j, &s, th, T, job.horizon)
+					s.u = s.u*p.em + s.i*p.f
+					s.i *= p.es
+					s.last = T
 				}
 			} else {
 				w.ffAdvance(m, j, &s, th, T, job.horizon)
@@ -217,13 +290,17 @@ func (w *worker) runInputOnly(m *neuronModel, pl *placement, job *sampleJob, pla
 		}
 		w.ffAdvance(m, j, &s, th, job.horizon, job.horizon)
 	}
-	slices.SortFunc(w.fdeliv, func(a, b delivery) int {
-		return cmp.Or(cmp.Compare(a.tick, b.tick), cmp.Compare(a.neuron, b.neuron))
-	})
 }
 
-// ffAdvance brings input-only neuron j to tick T, firing and releasing it on
-// the way (crossings whose key is at or before T).
+// ffState is one feed-forward neuron while it is integrated: membrane and
+// current relative to the leak, last tick touched, release tick or −1.
+type ffState struct {
+	u, i      float64
+	last, rel int64
+}
+
+// ffAdvance brings feed-forward neuron j to tick T, firing and releasing it
+// on the way (crossings whose key is at or before T).
 func (w *worker) ffAdvance(m *neuronModel, j int, s *ffState, th float64, T, horizon int64) {
 	for {
 		if s.rel >= 0 {
