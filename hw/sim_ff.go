@@ -242,6 +242,18 @@ func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []i
 			stops = w.stopsIn
 		}
 		th, fm, tm := w.thetaU[j], m.fMax[j], m.tauM[j]
+		if pos < 0 && th > 0 {
+			// Unobserved (inference): if even the sum of the PSP peaks of
+			// all excitatory jumps stays below threshold, the neuron cannot
+			// fire in this sample and need not be integrated.
+			peak := 0.0
+			for g := range w.gTicks {
+				peak += max(float64(jump[g*n+j]), 0)
+			}
+			if peak*fm < th {
+				continue
+			}
+		}
 		var z []float64
 		var ca, cb float64
 		var corr int
