@@ -82,8 +82,12 @@ func printChipReport(w io.Writer, r hw.Report) {
 		if p.Unit == "µs" || p.Unit == "rel" {
 			prec = 3
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.3f\t%d\t\n", p.Param, p.Unit,
-			meanSD(p.Uncalibrated, prec), meanSD(p.Current, prec), p.Shrink, p.Failed)
+		shrink := "—" // no spread to shrink (ideal chip)
+		if p.Uncalibrated.SD > 0 {
+			shrink = fmt.Sprintf("%.3f", p.Shrink)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t\n", p.Param, p.Unit,
+			meanSD(p.Uncalibrated, prec), meanSD(p.Current, prec), shrink, p.Failed)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
