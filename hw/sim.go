@@ -60,8 +60,9 @@ type worker struct {
 	noiseF   noiseSource
 	stopsAll []ffStop
 	stopsIn  []ffStop
-	zf       []float64 // readout noise of one input-only neuron
-	frameBuf []uint8   // inference frames
+	zf       []float64 // readout noise of feed-forward neurons
+	slow     []ffSaved
+	frameBuf []uint8 // inference frames
 	noise    noiseSource
 }
 

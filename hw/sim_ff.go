@@ -137,7 +137,12 @@ func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, p
 	w.fdeliv = w.fdeliv[:0]
 	for lv, list := range plan.levels {
 		w.buildJumps(m, pl, job, plan, uint64(1)<<lv)
-		w.runLevel(m, job, plan, list)
+		w.buildStops(job)
+		if lo, base, frames, ok := rangeOf(plan, list); ok {
+			w.runRange(m, job, lo, lo+len(list), base, frames)
+		} else {
+			w.runLevel(m, job, plan, list)
+		}
 		slices.SortFunc(w.fdeliv, func(a, b delivery) int {
 			return cmp.Or(cmp.Compare(a.tick, b.tick), cmp.Compare(a.neuron, b.neuron))
 		})
@@ -198,15 +203,9 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 	}
 }
 
-// runLevel integrates the neurons of list neuron by neuron through the
-// current jump groups and the frames.
-func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []int32) {
-	n := m.n
-	nsampled := n
-	if job.sampled != nil {
-		nsampled = len(job.sampled)
-	}
-	// The stops: input ticks, and frame ticks for sampled neurons.
+// buildStops merges the input ticks with the frame ticks: w.stopsAll for
+// sampled neurons, w.stopsIn (inputs only) for the others.
+func (w *worker) buildStops(job *sampleJob) {
 	w.stopsAll = w.stopsAll[:0]
 	w.stopsIn = w.stopsIn[:0]
 	for g, f := 0, 0; g < len(w.gTicks) || f < job.frames; {
@@ -229,6 +228,129 @@ func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []i
 			f++
 		}
 		w.stopsAll = append(w.stopsAll, st)
+	}
+}
+
+// rangeOf reports whether list is a contiguous range of neurons that are
+// either all sampled at consecutive row positions (base = row of the first)
+// or all unsampled.
+func rangeOf(plan *ffPlan, list []int32) (lo, base int, frames, ok bool) {
+	if len(list) == 0 || int(list[len(list)-1]-list[0]) != len(list)-1 {
+		return 0, 0, false, false
+	}
+	lo = int(list[0])
+	p0 := plan.sampledPos[lo]
+	for k, j := range list {
+		p := plan.sampledPos[j]
+		if (p0 < 0) != (p < 0) || (p0 >= 0 && int(p-p0) != k) {
+			return 0, 0, false, false
+		}
+	}
+	return lo, int(p0), p0 >= 0, true
+}
+
+// runRange integrates the neurons lo…hi−1 stop by stop: at each stop one
+// pass propagates all of them with the table row of the common interval,
+// reads the frame and adds the current jumps; the few that may cross
+// threshold before the stop (or are refractory) are redone exactly by
+// ffAdvance from their saved state.
+func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, frames bool) {
+	n := m.n
+	nsampled := n
+	if job.sampled != nil {
+		nsampled = len(job.sampled)
+	}
+	cnt := hi - lo
+	u, cur, last, rel := w.u[lo:hi], w.i[lo:hi], w.last[lo:hi], w.rel[lo:hi]
+	thetaU, fMax, tauM := w.thetaU[lo:hi], m.fMax[lo:hi], m.tauM[lo:hi]
+	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
+	ca, cb, corr := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi]
+	cur, last, rel, thetaU, fMax, tauM = cur[:cnt], last[:cnt], rel[:cnt], thetaU[:cnt], fMax[:cnt], tauM[:cnt]
+	leak, resetU, ca, cb, corr = leak[:cnt], resetU[:cnt], ca[:cnt], cb[:cnt], corr[:cnt]
+	if cap(w.zf) < cnt {
+		w.zf = make([]float64, cnt)
+	}
+	z := w.zf[:cnt]
+	stops := w.stopsIn
+	if frames {
+		stops = w.stopsAll
+	}
+	prev := int64(0)
+	for _, st := range stops {
+		T := st.tick
+		k := T - prev
+		dtk := float64(k) * EventTick
+		// Classify: which neurons may cross threshold before T?
+		w.slow = w.slow[:0]
+		for x := range u {
+			ui, ii, th := u[x], cur[x], thetaU[x]
+			s0 := ii - ui/tauM[x]
+			if rel[x] >= 0 || !(th > 0 && ui < th && (ii <= 0 || (ui+ii*fMax[x] < th && ii*fMax[x] < th) || s0 <= 0 || th-ui > s0*dtk)) {
+				w.slow = append(w.slow, ffSaved{x: int32(x), s: ffState{u: ui, i: ii, last: last[x], rel: rel[x]}})
+			}
+		}
+		if k > 0 {
+			if k < tabTicks {
+				row := m.tab[int(k)*n+lo : int(k)*n+hi]
+				row = row[:cnt]
+				for x := range u {
+					p := &row[x]
+					u[x], cur[x] = u[x]*p.em+cur[x]*p.f, cur[x]*p.es
+				}
+			} else {
+				for x := range u {
+					p := m.prop(lo+x, k)
+					u[x], cur[x] = u[x]*p.em+cur[x]*p.f, cur[x]*p.es
+				}
+			}
+			for x := range last {
+				last[x] = T
+			}
+		}
+		for _, sv := range w.slow {
+			s := sv.s
+			w.ffAdvance(m, lo+int(sv.x), &s, thetaU[sv.x], T, job.horizon)
+			u[sv.x], cur[sv.x], last[sv.x], rel[sv.x] = s.u, s.i, s.last, s.rel
+		}
+		if st.frame >= 0 {
+			w.noiseF.fill(z, m.readoutSD)
+			out := job.cadc[int(st.frame)*nsampled+base : int(st.frame)*nsampled+base+cnt]
+			for x := range out {
+				v := u[x]
+				if rel[x] >= 0 {
+					v = resetU[x]
+				}
+				out[x] = cadcRound(ca[x]*(v+leak[x])+cb[x]+z[x], corr[x])
+			}
+		}
+		if st.group >= 0 {
+			jrow := w.jump[int(st.group)*n+lo : int(st.group)*n+hi]
+			jrow = jrow[:cnt]
+			for x := range cur {
+				cur[x] += float64(jrow[x])
+			}
+		}
+		prev = T
+	}
+	for x := range u {
+		s := ffState{u: u[x], i: cur[x], last: last[x], rel: rel[x]}
+		w.ffAdvance(m, lo+x, &s, thetaU[x], job.horizon, job.horizon)
+	}
+}
+
+// ffSaved is a neuron's state before a stop, kept for the exact redo.
+type ffSaved struct {
+	x int32
+	s ffState
+}
+
+// runLevel integrates the neurons of list neuron by neuron through the
+// current jump groups and the frames.
+func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []int32) {
+	n := m.n
+	nsampled := n
+	if job.sampled != nil {
+		nsampled = len(job.sampled)
 	}
 	jump := w.jump
 	if cap(w.zf) < job.frames {
