@@ -32,6 +32,7 @@ type neuronModel struct {
 	readoutSD, leakSD, thSD float64
 	ideal                   bool
 	hasOut                  []bool
+	invTauM                 []float64 // 1/µs
 	// cached feed-forward plans: Run without probes, Infer for a readout
 	planRun, planInfer     *ffPlan
 	planInferFor           Population
@@ -62,6 +63,7 @@ func (c *Chip) ensureModel() *neuronModel {
 	m.tauS = make([]float64, n)
 	m.d = make([]float64, n)
 	m.fMax = make([]float64, n)
+	m.invTauM = make([]float64, n)
 	m.nref = make([]int64, n)
 	m.cadcA = make([]float64, n)
 	m.cadcB = make([]float64, n)
@@ -80,6 +82,7 @@ func (c *Chip) ensureModel() *neuronModel {
 		m.maxTauS = math.Max(m.maxTauS, m.tauS[j])
 		m.d[j] = 1/m.tauM[j] - 1/m.tauS[j]
 		m.fMax[j] = peakF(m.tauM[j], m.tauS[j], m.d[j])
+		m.invTauM[j] = 1 / m.tauM[j]
 		m.nref[j] = max(1, int64(math.Round(c.analog(cmRefractory, a)/EventTick)))
 		m.cadcA[j] = c.die.cadcGain[a]
 		m.cadcB[j] = c.die.cadcOff[a] - (c.die.cadcGain[a]-1)*cadcPivot

@@ -62,6 +62,7 @@ type worker struct {
 	stopsIn  []ffStop
 	zf       []float64 // readout noise of feed-forward neurons
 	slow     []ffSaved
+	evTicks  []int64 // tick of each input event
 	frameBuf []uint8 // inference frames
 	noise    noiseSource
 }

@@ -133,6 +133,10 @@ type ffStop struct {
 // whole sample, writes their CADC frames, and collects their spikes
 // (w.fspikes) and the deliveries of those spikes (w.fdeliv, sorted).
 func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, plan *ffPlan) {
+	w.evTicks = w.evTicks[:0]
+	for _, e := range job.events {
+		w.evTicks = append(w.evTicks, tickOf(e.Time-job.t0))
+	}
 	w.fspikes = w.fspikes[:0]
 	w.fdeliv = w.fdeliv[:0]
 	for lv, list := range plan.levels {
@@ -157,10 +161,11 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 	w.gTicks = w.gTicks[:0]
 	e, d := 0, 0
 	ev, dl := job.events, w.fdeliv
+	et := w.evTicks
 	for {
 		T := int64(math.MaxInt64)
 		if e < len(ev) {
-			if t := tickOf(ev[e].Time - job.t0); t < job.horizon {
+			if t := et[e]; t < job.horizon {
 				T = t
 			} else {
 				e = len(ev)
@@ -180,7 +185,7 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 		w.jump = w.jump[:(g+1)*n]
 		row := w.jump[g*n : (g+1)*n]
 		clear(row)
-		for ; e < len(ev) && tickOf(ev[e].Time-job.t0) == T; e++ {
+		for ; e < len(ev) && et[e] == T; e++ {
 			src := int(ev[e].Source)
 			for _, p := range pl.inputOut[src] {
 				if plan.projLvl[p]&bit != 0 {
@@ -262,10 +267,10 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	}
 	cnt := hi - lo
 	u, cur, last, rel := w.u[lo:hi], w.i[lo:hi], w.last[lo:hi], w.rel[lo:hi]
-	thetaU, fMax, tauM := w.thetaU[lo:hi], m.fMax[lo:hi], m.tauM[lo:hi]
+	thetaU, fMax, invTau := w.thetaU[lo:hi], m.fMax[lo:hi], m.invTauM[lo:hi]
 	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
 	ca, cb, corr := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi]
-	cur, last, rel, thetaU, fMax, tauM = cur[:cnt], last[:cnt], rel[:cnt], thetaU[:cnt], fMax[:cnt], tauM[:cnt]
+	cur, last, rel, thetaU, fMax, invTau = cur[:cnt], last[:cnt], rel[:cnt], thetaU[:cnt], fMax[:cnt], invTau[:cnt]
 	leak, resetU, ca, cb, corr = leak[:cnt], resetU[:cnt], ca[:cnt], cb[:cnt], corr[:cnt]
 	if cap(w.zf) < cnt {
 		w.zf = make([]float64, cnt)
@@ -284,8 +289,12 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 		w.slow = w.slow[:0]
 		for x := range u {
 			ui, ii, th := u[x], cur[x], thetaU[x]
-			s0 := ii - ui/tauM[x]
-			if rel[x] >= 0 || !(th > 0 && ui < th && (ii <= 0 || (ui+ii*fMax[x] < th && ii*fMax[x] < th) || s0 <= 0 || th-ui > s0*dtk)) {
+			if ii <= 0 && ui < th && th > 0 && rel[x] < 0 {
+				continue // no excitation: cannot rise to threshold
+			}
+			b := ii * fMax[x]
+			s0 := ii - ui*invTau[x]
+			if rel[x] >= 0 || !(th > 0 && ui < th && ((ui+b < th && b < th) || s0 <= 0 || th-ui > s0*dtk)) {
 				w.slow = append(w.slow, ffSaved{x: int32(x), s: ffState{u: ui, i: ii, last: last[x], rel: rel[x]}})
 			}
 		}
