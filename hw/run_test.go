@@ -205,3 +205,31 @@ func TestInferMatchesRun(t *testing.T) {
 		t.Error("readout beyond the network accepted")
 	}
 }
+
+// TestProbeDoesNotDisturb: probing neurons moves them (and what depends on
+// them) from the feed-forward path to the event loop; on the ideal chip the
+// observables must not change, and the probe must agree with the CADC.
+func TestProbeDoesNotDisturb(t *testing.T) {
+	c := New(Options{Ideal: true})
+	c.Configure(mnistNetwork(8, 10, 25))
+	batch := mnistStimuli(8, 3, false)
+	plain, _ := c.Run(batch, RunOptions{})
+	probed, err := c.Run(batch, RunOptions{Probe: []int{7, 250}, ProbeDt: 1.7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range plain {
+		if !reflect.DeepEqual(plain[k].Spikes, probed[k].Spikes) || !reflect.DeepEqual(plain[k].CADC, probed[k].CADC) {
+			t.Fatalf("sample %d: probing changed the observables", k)
+		}
+		for i, tr := range probed[k].Probe {
+			for f := 0; f < 20; f += 4 {
+				// probe points at f·1.7 µs vs frames at round(f·212.5) ticks: compare loosely
+				v := min(max(tr.V[f], 0), 255) // the CADC clips
+				if d := float64(probed[k].CADC[f*256+tr.Neuron]) - v; d > 3 || d < -3 {
+					t.Errorf("sample %d probe %d frame %d: CADC %d, true membrane %.2f", k, i, f, probed[k].CADC[f*256+tr.Neuron], tr.V[f])
+				}
+			}
+		}
+	}
+}
