@@ -24,6 +24,7 @@ type ffPlan struct {
 	levels  [][]int32 // by level, ascending
 	projAll []bool    // every target of projection p takes the path (skip p in the loop)
 	projLvl []uint64  // bit ℓ: projection p has a target at level ℓ
+	ranges  []levelRange // per level: a contiguous range, if it is one
 	// evNeuron, evPos: the (neuron, row position) pairs the event loop samples.
 	evNeuron, evPos []int32
 	sampledPos      []int32 // row position of each neuron, −1 if not sampled
@@ -116,7 +117,18 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 			f.evPos = append(f.evPos, pos)
 		}
 	}
+	for _, list := range f.levels {
+		var r levelRange
+		r.lo, r.base, r.frames, r.ok = rangeOf(f, list)
+		f.ranges = append(f.ranges, r)
+	}
 	return f
+}
+
+// levelRange describes a level whose neurons are contiguous (see rangeOf).
+type levelRange struct {
+	lo, base   int
+	frames, ok bool
 }
 
 // loopEmpty reports whether no neuron is left for the event loop.
@@ -142,8 +154,8 @@ func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, p
 	for lv, list := range plan.levels {
 		w.buildJumps(m, pl, job, plan, uint64(1)<<lv)
 		w.buildStops(job)
-		if lo, base, frames, ok := rangeOf(plan, list); ok {
-			w.runRange(m, job, lo, lo+len(list), base, frames)
+		if r := plan.ranges[lv]; r.ok {
+			w.runRange(m, job, r.lo, r.lo+len(list), r.base, r.frames)
 		} else {
 			w.runLevel(m, job, plan, list)
 		}
