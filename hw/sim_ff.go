@@ -19,11 +19,11 @@ import (
 
 // ffPlan says which neurons take the feed-forward path in one run.
 type ffPlan struct {
-	in      []bool    // neuron j takes the feed-forward path
-	list    []int32   // all of them
-	levels  [][]int32 // by level, ascending
-	projAll []bool    // every target of projection p takes the path (skip p in the loop)
-	projLvl []uint64  // bit ℓ: projection p has a target at level ℓ
+	in      []bool       // neuron j takes the feed-forward path
+	list    []int32      // all of them
+	levels  [][]int32    // by level, ascending
+	projAll []bool       // every target of projection p takes the path (skip p in the loop)
+	projLvl []uint64     // bit ℓ: projection p has a target at level ℓ
 	ranges  []levelRange // per level: a contiguous range, if it is one
 	// evNeuron, evPos: the (neuron, row position) pairs the event loop samples.
 	evNeuron, evPos []int32
