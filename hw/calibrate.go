@@ -426,12 +426,6 @@ func (c *Chip) search(k int, m capMem, target float64, measure func() float64) f
 	return bestV
 }
 
-// regressSlope is the least-squares slope of y on x.
-func regressSlope(x, y []float64) float64 {
-	s, _ := weightedLine(x, y, nil)
-	return s
-}
-
 // weightedLine fits y = a·x + b by weighted least squares (w nil: unit).
 func weightedLine(x, y, w []float64) (a, b float64) {
 	var sw, sx, sy, sxx, sxy float64

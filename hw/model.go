@@ -154,14 +154,3 @@ func cadcRound(x float64, corr int) uint8 {
 	}
 	return uint8(c)
 }
-
-// clip8 truncates x onto 0…255 (x+0.5 rounds half up).
-func clip8(x float64) uint8 {
-	if !(x > 0) { // also NaN
-		return 0
-	}
-	if x >= CADCMax {
-		return CADCMax
-	}
-	return uint8(x)
-}
