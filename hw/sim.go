@@ -15,9 +15,12 @@ var blas32 gonumblas.Implementation
 // with the closed form; every state change predicts the neuron's next
 // threshold crossing, and an indexed heap yields the earliest one. External
 // inputs, spike deliveries and CADC frames lie on the 8 ns event grid; only
-// threshold crossings (and probe points) fall between ticks.
+// threshold crossings (and probe points) fall between ticks. Neurons of
+// feed-forward levels are integrated before this loop (sim_ff.go); the loop
+// handles recurrent and probed neurons, with the feed-forward spikes as
+// deliveries, and is skipped when nothing is left for it.
 //
-// Timing conventions:
+// Timing conventions (both paths):
 //   - input events are rounded to the nearest tick on injection;
 //   - CADC frame f is sampled at tick round(f·Period/8 ns), before any input
 //     of that tick;
