@@ -1,0 +1,189 @@
+package hw
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+	"maps"
+	"math"
+	"slices"
+	"testing"
+)
+
+// TestGoldenObservables pins every observable (spikes, ticks, CADC codes,
+// probe traces, inference maxima) of MNIST- and SHD-shaped networks on fixed
+// seeds to SHA-256 digests recorded from the reference implementation. The
+// engine's published results depend on the exact noise draws and dynamics,
+// so speed work on the integrator must leave these digests unchanged. A
+// digest that changes on purpose (a model change) is re-recorded from the
+// "got" value in the failure message, and the change is stated in the commit.
+func TestGoldenObservables(t *testing.T) {
+	want := map[string]string{
+		"mnist-run-grid":       "5ce0d6b6e5efe2e65870590f51e645a9e1090ec167542aa4a6f0c3e70a5db579",
+		"mnist-run-continuous": "a089b958793faaaf522842edc96da720961cbc5af4e2070969e454e5c2f40567",
+		"mnist-run-strong":     "f7279594b59b040208806adc539711a45a3a62bcb3558c8fdf2d3bccc368736c",
+		"mnist-run-engine":     "7402cd29a18bb649fd2bae6b282e8ce8eacf801345693b27739e2c9a00454ca2",
+		"mnist-run-probe":      "af62745a0561fa4538bb5f2abf79644d32adcde9a86d859ec661fbc979c9d3bc",
+		"mnist-infer":          "a0d0674803106805dbf98a2989985544cbe1abddadae6e16e04e430da071c26e",
+		"mnist-infer-strong":   "5a358d76e9d71de9a51ca3d2ea77c9790b3886757e00737d13fb93f1bb352f0c",
+		"mnist-infer-hidden":   "37b74d950985b726adb51391f6384b7455b8b713200080f1faaa3f2501971823",
+		"shd-run":              "2f0f7a497bf046c500e9062b34fa778e1cbcf11dcbebc6cb67f8db173d7728cf",
+		"uncalibrated-run":     "b59277d8a98fecf5b0e72fced51a7c5ea3d0d1cede2aee463acae3545b56eebc",
+		"uncalibrated-infer":   "285d70ce3d30856f662065b742c5ba1642f89ce876c4952ba1c3bc916521f5f8",
+		"ideal-run":            "4126b01de187f98cbd79f8922134a1ae7aaaca6ec92b5a9016645b901fa03f91",
+		"ideal-infer":          "726772fc4647222e54bc5359aa64660c5031773afcfa4742b087617de59b0f35",
+		"calibration":          "7b3ce1f95bed4a5ecb502b0f52bb6e008afa541127e9a64cafe8ae621f8520b4",
+	}
+	got := map[string]string{}
+
+	c := New(Options{ChipSeed: 1, NoiseSeed: 2})
+	if _, err := c.Calibrate(DefaultTargets()); err != nil {
+		t.Fatal(err)
+	}
+	got["calibration"] = digestCalibration(c)
+	grid := mnistStimuli(1, 6, true)
+	cont := mnistStimuli(2, 3, false)
+	configure(t, c, mnistNetwork(1, 8, 20))
+	got["mnist-run-grid"] = digestRun(t, c, grid, RunOptions{})
+	got["mnist-run-continuous"] = digestRun(t, c, cont, RunOptions{})
+	got["mnist-run-engine"] = digestRun(t, c, grid, RunOptions{Frames: 20, Period: 1.7})
+	got["mnist-run-probe"] = digestRun(t, c, grid[:2], RunOptions{Probe: []int{3, 250}})
+	got["mnist-infer"] = digestInfer(t, c, mnistStimuli(3, 40, true), InferOptions{})
+	got["mnist-infer-hidden"] = digestInfer(t, c, mnistStimuli(4, 10, true), InferOptions{Readout: Population{Offset: 5, Size: 30}, Window: 12, Period: 1})
+	configure(t, c, mnistNetwork(2, 16, 25)) // several spikes per neuron: refractory, redo paths
+	got["mnist-run-strong"] = digestRun(t, c, grid, RunOptions{})
+	got["mnist-infer-strong"] = digestInfer(t, c, mnistStimuli(5, 20, false), InferOptions{})
+	configure(t, c, shdNetwork())
+	got["shd-run"] = digestRun(t, c, shdStimuli(2), RunOptions{})
+
+	u := New(Options{ChipSeed: 3, NoiseSeed: 4})
+	configure(t, u, mnistNetwork(3, 10, 20))
+	got["uncalibrated-run"] = digestRun(t, u, grid[:3], RunOptions{})
+	got["uncalibrated-infer"] = digestInfer(t, u, mnistStimuli(6, 20, true), InferOptions{})
+
+	id := New(Options{Ideal: true})
+	configure(t, id, mnistNetwork(4, 10, 20))
+	got["ideal-run"] = digestRun(t, id, cont, RunOptions{})
+	got["ideal-infer"] = digestInfer(t, id, mnistStimuli(7, 20, false), InferOptions{})
+
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		if got[name] != want[name] {
+			t.Errorf("%s: digest %s, recorded %s", name, got[name], want[name])
+		}
+	}
+}
+
+func configure(t *testing.T, c *Chip, n Network) {
+	t.Helper()
+	if err := c.Configure(n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// shdNetwork is the SHD layout of BenchmarkRunSHD: 70 inputs → 186
+// recurrent hidden → 20 integrators.
+func shdNetwork() Network {
+	r := newRNG(3, 4)
+	w := func(n int, sd float64) []int8 {
+		x := make([]int8, n)
+		for i := range x {
+			x[i] = int8(max(-63, min(63, int(sd*r.norm()))))
+		}
+		return x
+	}
+	return Network{Inputs: 70, Neurons: 206, Integrators: Population{Offset: 186, Size: 20}, Projections: []Projection{
+		{Pre: Population{External: true, Size: 70}, PostSize: 186, Weights: w(70*186, 12)},
+		{Pre: Population{Size: 186}, PostSize: 186, Weights: w(186*186, 4)},
+		{Pre: Population{Size: 186}, PostOffset: 186, PostSize: 20, Weights: w(186*20, 10)},
+	}}
+}
+
+// shdStimuli returns count samples of 500 µs with 800 input spikes on the
+// 1.7 µs bins.
+func shdStimuli(count int) []Stimulus {
+	r := newRNG(5, 6)
+	batch := make([]Stimulus, count)
+	for s := range batch {
+		ev := make([]Event, 800)
+		for i := range ev {
+			ev[i] = Event{Time: float64(1+int(r.float64()*290)) * 1.7, Source: int32(r.uint64() % 70)}
+		}
+		sortEvents(ev)
+		batch[s] = Stimulus{Events: ev, Duration: 500}
+	}
+	return batch
+}
+
+func digestRun(t *testing.T, c *Chip, batch []Stimulus, opt RunOptions) string {
+	t.Helper()
+	obs, err := c.Run(batch, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	spikes := 0
+	for _, o := range obs {
+		putInts(h, int64(len(o.Spikes)), int64(o.Frames))
+		for _, s := range o.Spikes {
+			putInts(h, s.Tick, int64(s.Neuron))
+		}
+		spikes += len(o.Spikes)
+		h.Write(o.CADC)
+		for _, p := range o.Probe {
+			putInts(h, int64(p.Neuron), int64(math.Float64bits(p.Dt)), int64(len(p.V)))
+			for _, v := range p.V {
+				putInts(h, int64(math.Float64bits(v)))
+			}
+		}
+	}
+	if spikes == 0 {
+		t.Errorf("no spikes in a golden run: the digest would pin too little")
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func digestInfer(t *testing.T, c *Chip, batch []Stimulus, opt InferOptions) string {
+	t.Helper()
+	inf, err := c.Infer(batch, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	spikes := 0
+	for _, x := range inf {
+		spikes += x.Spikes
+		putInts(h, int64(x.Class), int64(x.Spikes), int64(len(x.Peak)))
+		for _, p := range x.Peak {
+			putInts(h, int64(p))
+		}
+		h.Write(x.Max)
+	}
+	if spikes == 0 {
+		t.Errorf("no spikes in a golden inference: the digest would pin too little")
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// digestCalibration pins the calibrated CapMem codes and the corrected
+// CADC offsets.
+func digestCalibration(c *Chip) string {
+	h := sha256.New()
+	for p := Param(0); p < NumParams; p++ {
+		for _, code := range c.Codes(p) {
+			putInts(h, int64(code))
+		}
+	}
+	for _, v := range c.Values(ParamCADCOffset) {
+		putInts(h, int64(math.Float64bits(v)))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func putInts(h hash.Hash, xs ...int64) {
+	var b [8]byte
+	for _, x := range xs {
+		binary.LittleEndian.PutUint64(b[:], uint64(x))
+		h.Write(b[:])
+	}
+}
