@@ -3,6 +3,7 @@ package engine
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"inloop/hw"
@@ -93,13 +94,32 @@ func TestIdealChipMatchesModel(t *testing.T) {
 		}
 	}
 	t.Logf("mean |V_model − V_chip| before the first spike: %.3f (threshold distance 1); spikes model %d chip %d; first-spike bin chip−model: %v", diff/cnt, spSW, spCH, binDiff)
+	if diff/cnt > 0.15 {
+		t.Errorf("membranes differ by %.3f threshold units on average; the unit conversion or frame alignment is off", diff/cnt)
+	}
+	if spSW == 0 || math.Abs(float64(spCH-spSW)) > 0.2*float64(spSW) {
+		t.Errorf("spike counts model %d, chip %d: more than 20 %% apart", spSW, spCH)
+	}
+	// Floor binning after the 1.7 µs shift puts a chip spike one bin
+	// before the model's (see spikeDelay).
+	total := 0
+	for _, c := range binDiff {
+		total += c
+	}
+	if binDiff[-1] < total*3/4 {
+		t.Errorf("first-spike bins chip−model %v: want mostly −1", binDiff)
+	}
 	var od float64
 	for b := range B {
 		for i := range sw[b].vo {
 			od += math.Abs(float64(sw[b].vo[i]*float32(cs.placed.outScale/hiddenScale) - ch[b].vo[i]))
 		}
 	}
-	t.Logf("mean |V_out model·s/240 − chip|: %.3f", od/float64(B*len(sw[0].vo)))
+	od /= float64(B * len(sw[0].vo))
+	t.Logf("mean |V_out model·s/240 − chip|: %.3f", od)
+	if od > 0.15 {
+		t.Errorf("output traces differ by %.3f on average", od)
+	}
 }
 
 func cosine(a, b []float32) float64 {
@@ -112,49 +132,6 @@ func cosine(a, b []float32) float64 {
 	return ab / math.Sqrt(aa*bb+1e-30)
 }
 
-// TestIdealChipGradient compares the gradient of one Yin-Yang batch in the
-// loop on an ideal chip with the software model's.
-func TestIdealChipGradient(t *testing.T) {
-	idealChips = true
-	defer func() { idealChips = false }()
-	cfg, _ := DefaultConfig("yinyang")
-	l, err := NewLearner(cfg)
-	if err != nil {
-		t.Skip(err)
-	}
-	// train a little in software so that the network is active
-	_ = l.SetMode(ModeSoftware)
-	trainEpochs(t, l, 2)
-	idx := make([]int, 100)
-	for i := range idx {
-		idx[i] = i
-	}
-	n := l.net
-	lt := l.lossTerms()
-	sw := n.batchTapes(len(idx))
-	l.loadInputs(l.train, idx, sw)
-	n.gradient(sw, &n.w, lt, 0, true)
-	gs := append([]float32(nil), n.grad.All...)
-	swSpikes := 0
-	for i := range sw {
-		swSpikes += sw[i].hidden.len()
-	}
-	if err := l.runOnChip(&n.w, sw); err != nil {
-		t.Fatal(err)
-	}
-	chSpikes := 0
-	for i := range sw {
-		chSpikes += sw[i].hidden.len()
-	}
-	st := n.gradient(sw, &n.w, lt, 0, false)
-	gc := n.grad.All
-	L := l.layout
-	nIn := L.Inputs * L.Hidden
-	t.Logf("spikes sw %d chip %d; chip acc %d/100; cos(in) %.3f cos(out) %.3f; |g_in| sw %.3g chip %.3g",
-		swSpikes, chSpikes, st.correct, cosine(gs[:nIn], gc[:nIn]), cosine(gs[nIn:], gc[nIn:]),
-		math.Sqrt(cosine(gs[:nIn], gs[:nIn])*0+dotf(gs[:nIn])), math.Sqrt(dotf(gc[:nIn])))
-}
-
 func dotf(a []float32) float64 {
 	var s float64
 	for _, v := range a {
@@ -163,7 +140,14 @@ func dotf(a []float32) float64 {
 	return s
 }
 
+// TestIdealChipGradientParts is a diagnostic (INLOOP_DIAG=1): it logs how
+// far the in-the-loop gradient moves from the software gradient when each
+// measured quantity (hidden membranes, hidden spikes, output membranes) is
+// substituted on its own, on an ideal chip.
 func TestIdealChipGradientParts(t *testing.T) {
+	if os.Getenv("INLOOP_DIAG") != "1" {
+		t.Skip("diagnostic; set INLOOP_DIAG=1")
+	}
 	idealChips = true
 	defer func() { idealChips = false }()
 	cfg, _ := DefaultConfig("yinyang")
@@ -217,43 +201,4 @@ func TestIdealChipGradientParts(t *testing.T) {
 	try("spikes", func(s, c *tape) tape { x := cp(s); x.hidden = c.hidden; return x })
 	try("vo", func(s, c *tape) tape { x := cp(s); copy(x.vo, c.vo); return x })
 	try("chip", func(s, c *tape) tape { return cp(c) })
-}
-
-func TestIdealChipOutputRange(t *testing.T) {
-	idealChips = true
-	defer func() { idealChips = false }()
-	cfg, _ := DefaultConfig("yinyang")
-	l, err := NewLearner(cfg)
-	if err != nil {
-		t.Skip(err)
-	}
-	_ = l.SetMode(ModeSoftware)
-	trainEpochs(t, l, 2)
-	idx := []int{0, 1, 2, 3, 4, 5}
-	L := l.layout
-	sw := make([]tape, len(idx))
-	ch := make([]tape, len(idx))
-	for i := range sw {
-		sw[i].size(L)
-		ch[i].size(L)
-	}
-	l.loadInputs(l.train, idx, sw)
-	l.loadInputs(l.train, idx, ch)
-	for i := range sw {
-		l.net.m.forward(&l.net.w, &sw[i])
-	}
-	if err := l.runOnChip(&l.net.w, ch); err != nil {
-		t.Fatal(err)
-	}
-	r := float32(l.chip.placed.outScale / hiddenScale)
-	for i := range sw {
-		for k := range L.Outputs {
-			var a, b []float32
-			for f := range L.Steps {
-				a = append(a, float32(int(sw[i].vo[f*L.Outputs+k]*r*100))/100)
-				b = append(b, float32(int(ch[i].vo[f*L.Outputs+k]*100))/100)
-			}
-			t.Logf("sample %d out %d\n model %v\n chip  %v", i, k, a, b)
-		}
-	}
 }

@@ -61,8 +61,6 @@ func TestExperiment(t *testing.T) {
 			idealChips = v == "1"
 		case "outgain":
 			outputGainInModel = v == "1"
-		case "spikesur":
-			surrogateAtSpikes = v == "1"
 		case "every":
 			every, err = strconv.Atoi(v)
 		default:

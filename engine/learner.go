@@ -128,7 +128,6 @@ func (l *Learner) Step(idx []int, seed uint64) (BatchStats, error) {
 	}
 	simulate := !l.onChip()
 	n.m.surrBeta = float32(h.SurrogateBeta)
-	n.m.spikeAtThreshold = !simulate && surrogateAtSpikes
 	lt := l.lossTerms()
 	if !simulate {
 		if err := l.runOnChip(w, tapes); err != nil {
@@ -299,7 +298,3 @@ func sdOf(sum, sq, n float64) float64 {
 // outputGainInModel makes the in-the-loop backward pass use the output
 // weights at the gain the chip applies (s_o/240) instead of 1.
 var outputGainInModel = true
-
-// surrogateAtSpikes takes the surrogate at threshold in the bins of recorded
-// spikes (see model.spikeAtThreshold).
-var surrogateAtSpikes = false

@@ -20,9 +20,6 @@ type model struct {
 	// instead of the step, its exact derivative instead of the surrogate,
 	// and no reset, so that the forward pass is differentiable.
 	smooth float32
-	// spikeAtThreshold evaluates the surrogate at threshold (value 1) in
-	// the bins where a spike was recorded (in the loop).
-	spikeAtThreshold bool
 }
 
 func newModel(l Layout, surrBeta float32) model {
@@ -168,21 +165,8 @@ func (m *model) backward(w *Weights, outT []float32, tp *tape, regGrad float32, 
 			}
 		} else {
 			b, a, sb := m.beta, m.alpha, m.surrBeta
-			sur := tp.sur[:H]
-			for j := range sur {
-				sur[j] = superSpike(vh[j], sb)
-			}
-			if m.spikeAtThreshold {
-				// A recorded spike means the membrane crossed threshold
-				// inside the bin: the surrogate is taken there, not at the
-				// frame sampled before the crossing.
-				idx, _ := tp.hidden.bin(t)
-				for _, j := range idx {
-					sur[j] = 1
-				}
-			}
 			for j := range gv {
-				gv[j] = (gst[j]+counts[j])*sur[j] + b*gv[j]
+				gv[j] = (gst[j]+counts[j])*superSpike(vh[j], sb) + b*gv[j]
 				gi[j] = gv[j] + a*gi[j]
 			}
 		}

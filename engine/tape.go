@@ -75,7 +75,6 @@ type tape struct {
 	curO     []float32 // [O]
 	memO     []float32 // [O]
 	counts   []float32 // [H] spikes per hidden neuron
-	sur      []float32 // [H] surrogate derivatives of one step
 	bins     []int32   // scratch of binInputs and measure
 	index    []int32
 }
@@ -91,7 +90,6 @@ func (tp *tape) size(l Layout) {
 	tp.curO = growF(tp.curO, l.Outputs)
 	tp.memO = growF(tp.memO, l.Outputs)
 	tp.counts = growF(tp.counts, l.Hidden)
-	tp.sur = growF(tp.sur, l.Hidden)
 }
 
 func growF(x []float32, n int) []float32 {
