@@ -123,6 +123,10 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	dl, dth := w.leak[:n], w.thetaU[:n]
 	w.noise.fill(dl, m.leakSD)
 	w.noise.fill(dth, m.thSD)
+	// Clear the jump accumulator: when some targets of a projection take the
+	// feed-forward path, addSource also accumulates into them and nothing
+	// consumes it, so a previous sample may have left values behind.
+	clear(w.acc[:n])
 	for j := 0; j < n; j++ {
 		w.u[j], w.i[j], w.last[j], w.rel[j] = 0, 0, 0, -1
 		w.next[j] = math.Inf(1)
