@@ -173,11 +173,15 @@ func (l *Learner) lossTerms() lossTerms {
 	return lossTerms{readout: l.rec.readout, scale: float32(h.ReadoutScale), ampReg: float32(h.AmplitudeReg)}
 }
 
-// loadInputs bins the input spikes of samples idx of ds into tapes.
+// loadInputs bins the input spikes of samples idx of ds into tapes, in
+// parallel (datasets are safe for concurrent use; each tape is written by
+// one goroutine).
 func (l *Learner) loadInputs(ds data.Dataset, idx []int, tapes []tape) {
-	for i, k := range idx {
-		binInputs(&tapes[i], ds.Sample(k), l.layout.Dt, l.layout.Inputs)
-	}
+	forShards(len(idx), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			binInputs(&tapes[i], ds.Sample(idx[i]), l.layout.Dt, l.layout.Inputs)
+		}
+	})
 }
 
 // EndEpoch applies the per-epoch learning-rate decay.
