@@ -37,8 +37,10 @@ func (m *model) forward(w *Weights, tp *tape) {
 func (m *model) forwardHidden(w *Weights, tp *tape) {
 	H, T := m.l.Hidden, m.l.Steps
 	cur, mem := tp.cur[:H], tp.mem[:H]
+	reset := tp.counts[:H] // free during the forward pass
 	clear(cur)
 	clear(mem)
+	clear(reset)
 	clear(tp.vh[:H])
 	hs := &tp.hidden
 	hs.reset(T)
@@ -54,27 +56,34 @@ func (m *model) forwardHidden(w *Weights, tp *tape) {
 				addRow(cur, w.Rec[int(j)*H:int(j)*H+H], sVal[k])
 			}
 		}
-		for j := range mem {
-			mem[j] = m.beta*mem[j] + cur[j]
-		}
-		if m.smooth == 0 {
-			for k, j := range sIdx {
-				mem[j] -= sVal[k]
-			}
-		}
-		copy(tp.vh[(t+1)*H:(t+2)*H], mem)
+		vh := tp.vh[(t+1)*H : (t+2)*H]
 		if m.smooth > 0 {
-			for j, v := range mem {
-				s, _ := sigmoidSpike(v, m.smooth)
+			for j := range mem {
+				mem[j] = m.beta*mem[j] + cur[j]
+				vh[j] = mem[j]
+				s, _ := sigmoidSpike(mem[j], m.smooth)
 				hs.idx = append(hs.idx, int32(j))
 				hs.val = append(hs.val, s)
 			}
 		} else {
-			for j, v := range mem {
+			// One pass: leak, input, the detached subtractive reset of the
+			// spikes of bin t (reset[j] = 1 for them, 0 otherwise), record,
+			// threshold.
+			for k, j := range sIdx {
+				reset[j] = sVal[k]
+			}
+			b := m.beta
+			for j := range mem {
+				v := b*mem[j] + cur[j] - reset[j]
+				mem[j] = v
+				vh[j] = v
 				if v > 1 {
 					hs.idx = append(hs.idx, int32(j))
 					hs.val = append(hs.val, 1)
 				}
+			}
+			for _, j := range sIdx {
+				reset[j] = 0
 			}
 		}
 		hs.start[t+2] = int32(len(hs.idx))
