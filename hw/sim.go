@@ -4,11 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
-
-	gonumblas "gonum.org/v1/gonum/blas/gonum"
 )
-
-var blas32 gonumblas.Implementation
 
 // The per-sample simulator: exact event-driven integration. Each neuron keeps
 // its state (u, I) at the tick it was last touched and is propagated lazily
@@ -64,9 +60,10 @@ type worker struct {
 	stopsAll []ffStop
 	stopsIn  []ffStop
 	zf       []float64 // readout noise of feed-forward neurons
-	slow     []ffSaved
-	evTicks  []int64 // tick of each input event
-	frameBuf []uint8 // inference frames
+	slowIdx  []int32   // runRange: neurons to redo exactly
+	propRow  []prop    // runRange: propagators over one long interval
+	evTicks  []int64   // tick of each input event
+	frameBuf []uint8   // inference frames
 	noise    noiseSource
 }
 
@@ -392,17 +389,11 @@ func (w *worker) sample(m *neuronModel, j int, T int64) uint8 {
 func (w *worker) addSource(pl *placement, p, src int) {
 	pp := &pl.projs[p]
 	k := src - pp.Pre.Offset
-	axpyUnit(w.acc[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+	addTo(w.acc[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
 	if w.projStamp[p] != w.gen {
 		w.projStamp[p] = w.gen
 		w.touchedPrj = append(w.touchedPrj, int32(p))
 	}
-}
-
-// axpyUnit adds src to dst element-wise (gonum's SSE kernel; multiplying
-// by 1 is exact, so results do not depend on the kernel).
-func axpyUnit(dst, src []float32) {
-	blas32.Saxpy(len(dst), 1, src, 1, dst, 1)
 }
 
 // advance propagates neuron j to tick T (the membrane stays clamped while

@@ -24,6 +24,7 @@ type ffPlan struct {
 	levels  [][]int32    // by level, ascending
 	projAll []bool       // every target of projection p takes the path (skip p in the loop)
 	projLvl []uint64     // bit ℓ: projection p has a target at level ℓ
+	extLvl  uint64       // bit ℓ: some external input projects onto level ℓ
 	ranges  []levelRange // per level: a contiguous range, if it is one
 	// evNeuron, evPos: the (neuron, row position) pairs the event loop samples.
 	evNeuron, evPos []int32
@@ -101,6 +102,9 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 			}
 		}
 		f.projAll[i] = all
+		if p.Pre.External {
+			f.extLvl |= f.projLvl[i]
+		}
 	}
 	for j := range f.sampledPos {
 		f.sampledPos[j] = -1
@@ -197,13 +201,18 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 		w.jump = w.jump[:(g+1)*n]
 		row := w.jump[g*n : (g+1)*n]
 		clear(row)
+		if plan.extLvl&bit == 0 { // the events only mark the stop
+			for e < len(ev) && et[e] == T {
+				e++
+			}
+		}
 		for ; e < len(ev) && et[e] == T; e++ {
 			src := int(ev[e].Source)
 			for _, p := range pl.inputOut[src] {
 				if plan.projLvl[p]&bit != 0 {
 					pp := &pl.projs[p]
 					k := src - pp.Pre.Offset
-					axpyUnit(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+					addTo(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
 				}
 			}
 		}
@@ -213,7 +222,7 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 				if plan.projLvl[p]&bit != 0 {
 					pp := &pl.projs[p]
 					k := src - pp.Pre.Offset
-					axpyUnit(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+					addTo(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
 				}
 			}
 		}
@@ -264,105 +273,6 @@ func rangeOf(plan *ffPlan, list []int32) (lo, base int, frames, ok bool) {
 		}
 	}
 	return lo, int(p0), p0 >= 0, true
-}
-
-// runRange integrates the neurons lo…hi−1 stop by stop: at each stop one
-// pass propagates all of them with the table row of the common interval,
-// reads the frame and adds the current jumps; the few that may cross
-// threshold before the stop (or are refractory) are redone exactly by
-// ffAdvance from their saved state.
-func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, frames bool) {
-	n := m.n
-	nsampled := n
-	if job.sampled != nil {
-		nsampled = len(job.sampled)
-	}
-	cnt := hi - lo
-	u, cur, last, rel := w.u[lo:hi], w.i[lo:hi], w.last[lo:hi], w.rel[lo:hi]
-	thetaU, fMax, invTau := w.thetaU[lo:hi], m.fMax[lo:hi], m.invTauM[lo:hi]
-	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
-	ca, cb, corr := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi]
-	cur, last, rel, thetaU, fMax, invTau = cur[:cnt], last[:cnt], rel[:cnt], thetaU[:cnt], fMax[:cnt], invTau[:cnt]
-	leak, resetU, ca, cb, corr = leak[:cnt], resetU[:cnt], ca[:cnt], cb[:cnt], corr[:cnt]
-	if cap(w.zf) < cnt {
-		w.zf = make([]float64, cnt)
-	}
-	z := w.zf[:cnt]
-	stops := w.stopsIn
-	if frames {
-		stops = w.stopsAll
-	}
-	prev := int64(0)
-	for _, st := range stops {
-		T := st.tick
-		k := T - prev
-		dtk := float64(k) * EventTick
-		// Classify: which neurons may cross threshold before T?
-		w.slow = w.slow[:0]
-		for x := range u {
-			ui, ii, th := u[x], cur[x], thetaU[x]
-			if ii <= 0 && ui < th && th > 0 && rel[x] < 0 {
-				continue // no excitation: cannot rise to threshold
-			}
-			b := ii * fMax[x]
-			s0 := ii - ui*invTau[x]
-			if rel[x] >= 0 || !(th > 0 && ui < th && ((ui+b < th && b < th) || s0 <= 0 || th-ui > s0*dtk)) {
-				w.slow = append(w.slow, ffSaved{x: int32(x), s: ffState{u: ui, i: ii, last: last[x], rel: rel[x]}})
-			}
-		}
-		if k > 0 {
-			if k < tabTicks {
-				row := m.tab[int(k)*n+lo : int(k)*n+hi]
-				row = row[:cnt]
-				for x := range u {
-					p := &row[x]
-					u[x], cur[x] = u[x]*p.em+cur[x]*p.f, cur[x]*p.es
-				}
-			} else {
-				for x := range u {
-					p := m.prop(lo+x, k)
-					u[x], cur[x] = u[x]*p.em+cur[x]*p.f, cur[x]*p.es
-				}
-			}
-			for x := range last {
-				last[x] = T
-			}
-		}
-		for _, sv := range w.slow {
-			s := sv.s
-			w.ffAdvance(m, lo+int(sv.x), &s, thetaU[sv.x], T, job.horizon)
-			u[sv.x], cur[sv.x], last[sv.x], rel[sv.x] = s.u, s.i, s.last, s.rel
-		}
-		if st.frame >= 0 {
-			w.noiseF.fill(z, m.readoutSD)
-			out := job.cadc[int(st.frame)*nsampled+base : int(st.frame)*nsampled+base+cnt]
-			for x := range out {
-				v := u[x]
-				if rel[x] >= 0 {
-					v = resetU[x]
-				}
-				out[x] = cadcRound(ca[x]*(v+leak[x])+cb[x]+z[x], corr[x])
-			}
-		}
-		if st.group >= 0 {
-			jrow := w.jump[int(st.group)*n+lo : int(st.group)*n+hi]
-			jrow = jrow[:cnt]
-			for x := range cur {
-				cur[x] += float64(jrow[x])
-			}
-		}
-		prev = T
-	}
-	for x := range u {
-		s := ffState{u: u[x], i: cur[x], last: last[x], rel: rel[x]}
-		w.ffAdvance(m, lo+x, &s, thetaU[x], job.horizon, job.horizon)
-	}
-}
-
-// ffSaved is a neuron's state before a stop, kept for the exact redo.
-type ffSaved struct {
-	x int32
-	s ffState
 }
 
 // runLevel integrates the neurons of list neuron by neuron through the

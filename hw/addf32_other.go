@@ -1,0 +1,5 @@
+//go:build !amd64
+
+package hw
+
+func addKernel(dst, src []float32) { addGeneric(dst, src) }

@@ -1,0 +1,158 @@
+package hw
+
+// A feed-forward level whose neurons are contiguous is integrated stop by
+// stop (runRange): at each stop (an input tick or a CADC frame) one flat pass
+// propagates every neuron with the table row of the common interval, adds
+// the current jumps and reads the frame. Only the few neurons that might
+// reach threshold before the stop (or are refractory) are then redone
+// exactly from their saved state by ffAdvance. The pass decides that with
+// the bound of quietFor and records the candidates without branching on
+// the data, so the pass costs the same whatever the neurons do.
+
+// quietFor reports whether a free neuron at (u, i) relative to the leak
+// certainly stays below its threshold th (relative to the leak) for dt µs,
+// with no input meanwhile. Either the PSP peak bound keeps it below,
+//
+//	u(t) ≤ max(u, 0) + max(i, 0)·F_max < ϑ   (fMax = F_max),
+//
+// or the membrane is not rising (s₀ = i − u/τ_mem ≤ 0: it cannot turn up
+// again towards a threshold above the leak), or it rises too slowly: on the
+// rising stretch u grows and I decays, so du/dt ≤ s₀ and u(dt) ≤ u + s₀·dt.
+// The comparisons are combined without short-circuits (no data-dependent
+// branches); NaN states are never quiet.
+func quietFor(u, i, th, fMax, invTauM, dt float64) bool {
+	b := i * fMax
+	s0 := i - u*invTauM
+	q := b2u(th > 0) & b2u(u < th) & (b2u(u+b < th)&b2u(b < th) | b2u(s0 <= 0) | b2u(th-u > s0*dt))
+	return q != 0
+}
+
+// b2u is 1 for true and 0 for false (compiled without a branch).
+func b2u(b bool) uint {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// runRange integrates the neurons lo…hi−1 stop by stop (see above). A frame
+// is read after the propagation and before the jumps of its tick. All
+// neurons reach each stop at the same tick, so no per-neuron "last touched"
+// is kept.
+func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, frames bool) {
+	n := m.n
+	nsampled := n
+	if job.sampled != nil {
+		nsampled = len(job.sampled)
+	}
+	cnt := hi - lo
+	u, cur, rel := w.u[lo:hi], w.i[lo:hi], w.rel[lo:hi]
+	thetaU, fMax, invTau := w.thetaU[lo:hi], m.fMax[lo:hi], m.invTauM[lo:hi]
+	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
+	ca, cb, corr := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi]
+	cur, rel, thetaU, fMax, invTau = cur[:cnt], rel[:cnt], thetaU[:cnt], fMax[:cnt], invTau[:cnt]
+	leak, resetU, ca, cb, corr = leak[:cnt], resetU[:cnt], ca[:cnt], cb[:cnt], corr[:cnt]
+	if cap(w.zf) < cnt {
+		w.zf = make([]float64, cnt)
+	}
+	z := w.zf[:cnt]
+	if cap(w.slowIdx) < cnt {
+		w.slowIdx = make([]int32, 0, cnt)
+	}
+	if cap(w.propRow) < cnt {
+		w.propRow = make([]prop, cnt)
+	}
+	stops := w.stopsIn
+	if frames {
+		stops = w.stopsAll
+	}
+	prev := int64(0)
+	for _, st := range stops {
+		T := st.tick
+		k := T - prev
+		dtk := float64(k) * EventTick
+		var row []prop
+		if k < tabTicks {
+			row = m.tab[int(k)*n+lo : int(k)*n+hi] // row 0 is the identity
+		} else {
+			row = w.propRow[:cnt]
+			for x := range row {
+				row[x] = m.prop(lo+x, k)
+			}
+		}
+		row = row[:cnt]
+		var jrow []float32
+		if st.group >= 0 {
+			jrow = w.jump[int(st.group)*n+lo : int(st.group)*n+hi]
+			jrow = jrow[:cnt]
+		}
+		slow := stepQuiet(u, cur, rel, thetaU, invTau, row, jrow, dtk, w.slowIdx[:0])
+		for _, x := range slow {
+			s := ffState{u: u[x], i: cur[x], last: prev, rel: rel[x]}
+			w.ffAdvance(m, lo+int(x), &s, thetaU[x], T, job.horizon)
+			u[x], cur[x], rel[x] = s.u, s.i, s.rel
+			if jrow != nil {
+				cur[x] += float64(jrow[x])
+			}
+		}
+		if st.frame >= 0 {
+			w.noiseF.fill(z, m.readoutSD)
+			out := job.cadc[int(st.frame)*nsampled+base : int(st.frame)*nsampled+base+cnt]
+			out = out[:cnt]
+			for x := range out {
+				v := u[x]
+				if rel[x] >= 0 {
+					v = resetU[x]
+				}
+				out[x] = cadcRound(ca[x]*(v+leak[x])+cb[x]+z[x], corr[x])
+			}
+		}
+		prev = T
+	}
+	// Spikes between the last stop and the horizon; the final state itself
+	// is not observed, so quiet neurons are left where they are.
+	dt := float64(job.horizon-prev) * EventTick
+	for x := range u {
+		if rel[x] < 0 && quietFor(u[x], cur[x], thetaU[x], fMax[x], invTau[x], dt) {
+			continue
+		}
+		s := ffState{u: u[x], i: cur[x], last: prev, rel: rel[x]}
+		w.ffAdvance(m, lo+x, &s, thetaU[x], job.horizon, job.horizon)
+	}
+}
+
+// stepQuiet advances by one table row (row[x]: the propagator of neuron x
+// over dt µs) every neuron that is free and cannot reach threshold within
+// dt by the slope bound of quietFor, adds its current jump (jump[x]; none if
+// jump is nil), and appends the others to slow, leaving their state as it
+// was. It is the inner loop of the feed-forward levels; its tests are nearly
+// always true, so the branches are well predicted. (With s₀ ≤ 0 the slope
+// test reduces to u < ϑ, so the non-rising case needs no test of its own.)
+func stepQuiet(u, cur []float64, rel []int64, thetaU, invTauM []float64, row []prop, jump []float32, dt float64, slow []int32) []int32 {
+	cur, rel, thetaU, invTauM, row = cur[:len(u)], rel[:len(u)], thetaU[:len(u)], invTauM[:len(u)], row[:len(u)]
+	if jump == nil {
+		for x := range u {
+			ui, ii, th := u[x], cur[x], thetaU[x]
+			if s0 := ii - ui*invTauM[x]; ui < th && th-ui > s0*dt && rel[x] < 0 && th > 0 {
+				p := &row[x]
+				u[x], cur[x] = ui*p.em+ii*p.f, ii*p.es
+				continue
+			}
+			slow = append(slow, int32(x))
+		}
+		return slow
+	}
+	jump = jump[:len(u)]
+	for x := range u {
+		ui, ii, th := u[x], cur[x], thetaU[x]
+		if s0 := ii - ui*invTauM[x]; ui < th && th-ui > s0*dt && rel[x] < 0 && th > 0 {
+			p := &row[x]
+			// the conversion rounds the decay before the jump is added
+			// (no fused multiply-add), as two separate steps would
+			u[x], cur[x] = ui*p.em+ii*p.f, float64(ii*p.es)+float64(jump[x])
+			continue
+		}
+		slow = append(slow, int32(x))
+	}
+	return slow
+}
