@@ -23,3 +23,20 @@ func addKernel(dst, src []float32) {
 //
 //go:noescape
 func addAVX2(dst, src *float32, n int)
+
+// addRowsKernel adds the rows with AVX2 where available (addRows).
+func addRowsKernel(dst, src []float32, offs []int32) {
+	if hasAVX2 {
+		addRowsAVX2(&dst[0], len(dst), &src[0], &offs[0], len(offs))
+		return
+	}
+	for _, o := range offs {
+		addKernel(dst, src[o:int(o)+len(dst)])
+	}
+}
+
+// addRowsAVX2 is dst[i] += src[offs[r]+i] for r < m, i < n, rows in order,
+// 32 lanes of dst held in registers at a time (addf32_amd64.s).
+//
+//go:noescape
+func addRowsAVX2(dst *float32, n int, src *float32, offs *int32, m int)

@@ -7,4 +7,5 @@ func TestAddKernelSSE(t *testing.T) {
 	defer func(v bool) { hasAVX2 = v }(hasAVX2)
 	hasAVX2 = false
 	checkAddKernel(t)
+	checkAddRows(t)
 }

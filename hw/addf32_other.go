@@ -3,3 +3,5 @@
 package hw
 
 func addKernel(dst, src []float32) { addGeneric(dst, src) }
+
+func addRowsKernel(dst, src []float32, offs []int32) { addRowsGeneric(dst, src, offs) }

@@ -32,3 +32,38 @@ func checkAddKernel(t *testing.T) {
 		}
 	}
 }
+
+// TestAddRows: summing rows by offsets gives the bits of adding them one by
+// one in order, for every width up to 70, row counts 1…5 and any offsets.
+func TestAddRows(t *testing.T) { checkAddRows(t) }
+
+func checkAddRows(t *testing.T) {
+	t.Helper()
+	r := newRNG(10)
+	src := make([]float32, 4000)
+	for i := range src {
+		src[i] = float32(r.norm() * 5)
+	}
+	for n := 0; n <= 70; n++ {
+		for m := 1; m <= 5; m++ {
+			offs := make([]int32, m)
+			for k := range offs {
+				offs[k] = int32(r.uint64() % uint64(len(src)-n+1))
+			}
+			a := make([]float32, n)
+			for i := range a {
+				a[i] = float32(r.norm() * 1e3)
+			}
+			b := append([]float32(nil), a...)
+			addRows(a, src, offs)
+			for _, o := range offs {
+				addGeneric(b, src[o:int(o)+n])
+			}
+			for i := range a {
+				if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+					t.Fatalf("n=%d m=%d: element %d is %g, row by row %g", n, m, i, a[i], b[i])
+				}
+			}
+		}
+	}
+}

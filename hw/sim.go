@@ -54,6 +54,7 @@ type worker struct {
 	// input-only path (sim_ff.go)
 	gTicks   []int64
 	jump     []float32
+	offs     []int32 // buildJumps: rows of one projection to add
 	fspikes  []Spike
 	fdeliv   []delivery
 	noiseF   noiseSource
@@ -124,13 +125,18 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	// feed-forward path, addSource also accumulates into them and nothing
 	// consumes it, so a previous sample may have left values behind.
 	clear(w.acc[:n])
-	for j := 0; j < n; j++ {
-		w.u[j], w.i[j], w.last[j], w.rel[j] = 0, 0, 0, -1
-		w.next[j] = math.Inf(1)
-		d := dl[j]
-		w.thetaU[j] = m.thetaU[j] + dth[j] - d
-		w.resetU[j] = m.resetU[j] - d
-		w.leak[j] = m.leak[j] + d
+	clear(w.u[:n])
+	clear(w.i[:n])
+	clear(w.last[:n])
+	rel, next := w.rel[:n], w.next[:n]
+	for j := range rel {
+		rel[j], next[j] = -1, math.Inf(1)
+	}
+	mTheta, mReset, mLeak, resetU := m.thetaU[:n], m.resetU[:n], m.leak[:n], w.resetU[:n]
+	for j, d := range dl {
+		dth[j] = mTheta[j] + dth[j] - d
+		resetU[j] = mReset[j] - d
+		dl[j] = mLeak[j] + d
 	}
 	w.heap.reset(n, w.next)
 	plan := job.plan
@@ -141,6 +147,13 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 		w.noiseF = noiseSource{rng: newRNG(w.noise.uint64())}
 		w.runFeedForward(m, pl, job, plan)
 	}
+	w.deliv = w.deliv[:0]
+	w.spikes = w.spikes[:0]
+	if ff != nil && plan.loopEmpty() {
+		w.spikes = append(w.spikes, w.fspikes...)
+		sortSpikes(w.spikes)
+		return
+	}
 	fhead := 0
 	for j := 0; j < n; j++ {
 		if ff != nil && ff[j] {
@@ -149,13 +162,6 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 		if w.thetaU[j] <= 0 { // leak at or above threshold: fires from rest
 			w.predict(m, j, float64(job.horizon)*EventTick)
 		}
-	}
-	w.deliv = w.deliv[:0]
-	w.spikes = w.spikes[:0]
-	if ff != nil && plan.loopEmpty() {
-		w.spikes = append(w.spikes, w.fspikes...)
-		sortSpikes(w.spikes)
-		return
 	}
 	dhead := 0
 	horizonT := float64(job.horizon) * EventTick

@@ -206,13 +206,20 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 				e++
 			}
 		}
+		// Consecutive contributions through the same projection are summed
+		// by one addRows call; the order of the additions is kept.
+		batch := -1
+		offs := w.offs[:0]
 		for ; e < len(ev) && et[e] == T; e++ {
 			src := int(ev[e].Source)
 			for _, p := range pl.inputOut[src] {
 				if plan.projLvl[p]&bit != 0 {
+					if int(p) != batch {
+						offs = flushRows(pl, row, batch, offs)
+						batch = int(p)
+					}
 					pp := &pl.projs[p]
-					k := src - pp.Pre.Offset
-					addTo(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+					offs = append(offs, int32((src-pp.Pre.Offset)*pp.PostSize))
 				}
 			}
 		}
@@ -220,13 +227,27 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 			src := int(dl[d].neuron)
 			for _, p := range pl.neuronOut[src] {
 				if plan.projLvl[p]&bit != 0 {
+					if int(p) != batch {
+						offs = flushRows(pl, row, batch, offs)
+						batch = int(p)
+					}
 					pp := &pl.projs[p]
-					k := src - pp.Pre.Offset
-					addTo(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+					offs = append(offs, int32((src-pp.Pre.Offset)*pp.PostSize))
 				}
 			}
 		}
+		w.offs = flushRows(pl, row, batch, offs)
 	}
+}
+
+// flushRows adds the rows offs of projection p's jumps to row (the jumps of
+// one tick, all neurons) and returns offs emptied; p < 0 means none.
+func flushRows(pl *placement, row []float32, p int, offs []int32) []int32 {
+	if p >= 0 && len(offs) > 0 {
+		pp := &pl.projs[p]
+		addRows(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff, offs)
+	}
+	return offs[:0]
 }
 
 // buildStops merges the input ticks with the frame ticks: w.stopsAll for

@@ -6,8 +6,10 @@ package hw
 // the current jumps and reads the frame. Only the few neurons that might
 // reach threshold before the stop (or are refractory) are then redone
 // exactly from their saved state by ffAdvance. The pass decides that with
-// the bound of quietFor and records the candidates without branching on
-// the data, so the pass costs the same whatever the neurons do.
+// the slope bound of quietFor, whose tests are nearly always passed (well
+// predicted branches). A neuron wrongly sent to the redo costs time only:
+// the redo propagates with the same table entry, so results do not depend
+// on how tight the bounds are, only on their being safe.
 
 // quietFor reports whether a free neuron at (u, i) relative to the leak
 // certainly stays below its threshold th (relative to the leak) for dt µs,
@@ -18,21 +20,16 @@ package hw
 // or the membrane is not rising (s₀ = i − u/τ_mem ≤ 0: it cannot turn up
 // again towards a threshold above the leak), or it rises too slowly: on the
 // rising stretch u grows and I decays, so du/dt ≤ s₀ and u(dt) ≤ u + s₀·dt.
-// The comparisons are combined without short-circuits (no data-dependent
-// branches); NaN states are never quiet.
+// NaN states are never quiet.
 func quietFor(u, i, th, fMax, invTauM, dt float64) bool {
-	b := i * fMax
-	s0 := i - u*invTauM
-	q := b2u(th > 0) & b2u(u < th) & (b2u(u+b < th)&b2u(b < th) | b2u(s0 <= 0) | b2u(th-u > s0*dt))
-	return q != 0
-}
-
-// b2u is 1 for true and 0 for false (compiled without a branch).
-func b2u(b bool) uint {
-	if b {
-		return 1
+	if !(th > 0 && u < th) {
+		return false
 	}
-	return 0
+	if s0 := i - u*invTauM; th-u > s0*dt { // with s₀ ≤ 0 this is u < ϑ
+		return true
+	}
+	b := i * fMax
+	return u+b < th && b < th
 }
 
 // runRange integrates the neurons lo…hi−1 stop by stop (see above). A frame
