@@ -19,12 +19,18 @@ import (
 
 // ffPlan says which neurons take the feed-forward path in one run.
 type ffPlan struct {
-	in      []bool       // neuron j takes the feed-forward path
-	list    []int32      // all of them
-	levels  [][]int32    // by level, ascending
-	projAll []bool       // every target of projection p takes the path (skip p in the loop)
-	projLvl []uint64     // bit ℓ: projection p has a target at level ℓ
-	extLvl  uint64       // bit ℓ: some external input projects onto level ℓ
+	in      []bool    // neuron j takes the feed-forward path
+	list    []int32   // all of them
+	levels  [][]int32 // by level, ascending
+	projAll []bool    // every target of projection p takes the path (skip p in the loop)
+	projLvl []uint64  // bit ℓ: projection p has a target at level ℓ
+	extLvl  uint64    // bit ℓ: some external input projects onto level ℓ
+	// clearLo, clearHi: per level, the neurons whose jump rows are cleared:
+	// the level's own and all targets of projections onto it.
+	clearLo, clearHi []int
+	// extProj: per level, the only projection from external inputs onto it
+	// (−1: none or several).
+	extProj []int
 	ranges  []levelRange // per level: a contiguous range, if it is one
 	// evNeuron, evPos: the (neuron, row position) pairs the event loop samples.
 	evNeuron, evPos []int32
@@ -121,7 +127,28 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 			f.evPos = append(f.evPos, pos)
 		}
 	}
-	for _, list := range f.levels {
+	for lv, list := range f.levels {
+		lo, hi := n, 0
+		if len(list) > 0 {
+			lo, hi = int(list[0]), int(list[len(list)-1])+1
+		}
+		for i, p := range pl.projs {
+			if f.projLvl[i]&(1<<lv) != 0 {
+				lo, hi = min(lo, p.PostOffset), max(hi, p.PostOffset+p.PostSize)
+			}
+		}
+		f.clearLo, f.clearHi = append(f.clearLo, lo), append(f.clearHi, hi)
+		ext := -1
+		for i, p := range pl.projs {
+			if p.Pre.External && f.projLvl[i]&(1<<lv) != 0 {
+				if ext == -1 {
+					ext = i
+				} else {
+					ext = -2
+				}
+			}
+		}
+		f.extProj = append(f.extProj, max(ext, -1))
 		var r levelRange
 		r.lo, r.base, r.frames, r.ok = rangeOf(f, list)
 		f.ranges = append(f.ranges, r)
@@ -156,7 +183,7 @@ func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, p
 	w.fspikes = w.fspikes[:0]
 	w.fdeliv = w.fdeliv[:0]
 	for lv, list := range plan.levels {
-		w.buildJumps(m, pl, job, plan, uint64(1)<<lv)
+		w.buildJumps(m, pl, job, plan, lv)
 		w.buildStops(job)
 		if r := plan.ranges[lv]; r.ok {
 			w.runRange(m, job, r.lo, r.lo+len(list), r.base, r.frames)
@@ -172,8 +199,10 @@ func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, p
 // buildJumps groups the inputs of one level by tick — external events and
 // the spikes of lower levels (w.fdeliv) — and sums their current jumps:
 // w.gTicks[g], w.jump[g*n+j].
-func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan *ffPlan, bit uint64) {
+func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan *ffPlan, lv int) {
 	n := m.n
+	bit := uint64(1) << lv
+	clo, chi := plan.clearLo[lv], plan.clearHi[lv]
 	w.gTicks = w.gTicks[:0]
 	e, d := 0, 0
 	ev, dl := job.events, w.fdeliv
@@ -200,7 +229,7 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 		}
 		w.jump = w.jump[:(g+1)*n]
 		row := w.jump[g*n : (g+1)*n]
-		clear(row)
+		clear(row[clo:chi])       // the rest is never read at this level
 		if plan.extLvl&bit == 0 { // the events only mark the stop
 			for e < len(ev) && et[e] == T {
 				e++
@@ -210,6 +239,16 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 		// by one addRows call; the order of the additions is kept.
 		batch := -1
 		offs := w.offs[:0]
+		if ep := plan.extProj[lv]; ep >= 0 { // one projection: no lookups
+			pp := &pl.projs[ep]
+			lo, size, stride := pp.Pre.Offset, pp.Pre.Size, pp.PostSize
+			batch = ep
+			for ; e < len(ev) && et[e] == T; e++ {
+				if k := int(ev[e].Source) - lo; uint(k) < uint(size) {
+					offs = append(offs, int32(k*stride))
+				}
+			}
+		}
 		for ; e < len(ev) && et[e] == T; e++ {
 			src := int(ev[e].Source)
 			for _, p := range pl.inputOut[src] {
