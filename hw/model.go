@@ -24,10 +24,13 @@ type neuronModel struct {
 	nref                 []int64   // refractory time in event ticks (≥ 1)
 	// The readout channel (of the first circuit) reports
 	// clip(round(cadcA·V + cadcB + noise)) − cadcCorr, saturating.
-	cadcA, cadcB            []float64
-	cadcCorr                []int
-	synGain                 [Circuits]float64
-	tab                     []prop // tab[k*n+j]: neuron j over k ticks
+	cadcA, cadcB []float64
+	cadcCorr     []int
+	synGain      [Circuits]float64
+	tab          []prop // tab[k*n+j]: neuron j over k ticks
+	// tabEm, tabEs, tabF: the same table by component (rows for the
+	// vector pass of the feed-forward levels, stepQuiet)
+	tabEm, tabEs, tabF      []float64
 	tabHi                   []prop // tabHi[h*n+j]: neuron j over h·tabTicks ticks
 	readoutSD, leakSD, thSD float64
 	ideal                   bool
@@ -95,6 +98,10 @@ func (c *Chip) ensureModel() *neuronModel {
 		for j := 0; j < n; j++ {
 			m.tab[k*n+j] = propagator(m.tauM[j], m.tauS[j], m.d[j], dt)
 		}
+	}
+	m.tabEm, m.tabEs, m.tabF = make([]float64, len(m.tab)), make([]float64, len(m.tab)), make([]float64, len(m.tab))
+	for i, p := range m.tab {
+		m.tabEm[i], m.tabEs[i], m.tabF[i] = p.em, p.es, p.f
 	}
 	m.tabHi = make([]prop, tabHiTicks/tabTicks*n)
 	for h := 0; h < tabHiTicks/tabTicks; h++ {

@@ -62,10 +62,12 @@ type worker struct {
 	stopsIn  []ffStop
 	zf       []float64 // readout noise of feed-forward neurons
 	slowIdx  []int32   // runRange: neurons to redo exactly
-	propRow  []prop    // runRange: propagators over one long interval
-	evTicks  []int64   // tick of each input event
-	frameBuf []uint8   // inference frames
-	noise    noiseSource
+	// runRange: propagators over one long interval; quiet lanes of stepQuiet
+	propEm, propEs, propF []float64
+	quietMask             []uint8
+	evTicks               []int64 // tick of each input event
+	frameBuf              []uint8 // inference frames
+	noise                 noiseSource
 }
 
 func (w *worker) ensure(n, nproj int) {

@@ -56,8 +56,11 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	if cap(w.slowIdx) < cnt {
 		w.slowIdx = make([]int32, 0, cnt)
 	}
-	if cap(w.propRow) < cnt {
-		w.propRow = make([]prop, cnt)
+	if cap(w.propEm) < cnt {
+		w.propEm, w.propEs, w.propF = make([]float64, cnt), make([]float64, cnt), make([]float64, cnt)
+	}
+	if cap(w.quietMask) < cnt/4 {
+		w.quietMask = make([]uint8, cnt/4)
 	}
 	stops := w.stopsIn
 	if frames {
@@ -68,22 +71,23 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 		T := st.tick
 		k := T - prev
 		dtk := float64(k) * EventTick
-		var row []prop
-		if k < tabTicks {
-			row = m.tab[int(k)*n+lo : int(k)*n+hi] // row 0 is the identity
+		var row propRows
+		if k < tabTicks { // row 0 is the identity
+			a, b := int(k)*n+lo, int(k)*n+hi
+			row = propRows{em: m.tabEm[a:b], es: m.tabEs[a:b], f: m.tabF[a:b]}
 		} else {
-			row = w.propRow[:cnt]
-			for x := range row {
-				row[x] = m.prop(lo+x, k)
+			row = propRows{em: w.propEm[:cnt], es: w.propEs[:cnt], f: w.propF[:cnt]}
+			for x := range cnt {
+				p := m.prop(lo+x, k)
+				row.em[x], row.es[x], row.f[x] = p.em, p.es, p.f
 			}
 		}
-		row = row[:cnt]
 		var jrow []float32
 		if st.group >= 0 {
 			jrow = w.jump[int(st.group)*n+lo : int(st.group)*n+hi]
 			jrow = jrow[:cnt]
 		}
-		slow := stepQuiet(u, cur, rel, thetaU, invTau, row, jrow, dtk, w.slowIdx[:0])
+		slow := stepQuiet(u, cur, rel, thetaU, invTau, row, jrow, dtk, w.slowIdx[:0], w.quietMask)
 		for _, x := range slow {
 			s := ffState{u: u[x], i: cur[x], last: prev, rel: rel[x]}
 			w.ffAdvance(m, lo+int(x), &s, thetaU[x], T, job.horizon)
@@ -118,35 +122,58 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	}
 }
 
-// stepQuiet advances by one table row (row[x]: the propagator of neuron x
+// propRows are the propagators of a range of neurons over one interval, by
+// component (see prop).
+type propRows struct{ em, es, f []float64 }
+
+// stepQuiet advances by one table row (row.*[x]: the propagator of neuron x
 // over dt µs) every neuron that is free and cannot reach threshold within
 // dt by the slope bound of quietFor, adds its current jump (jump[x]; none if
 // jump is nil), and appends the others to slow, leaving their state as it
-// was. It is the inner loop of the feed-forward levels; its tests are nearly
-// always true, so the branches are well predicted. (With s₀ ≤ 0 the slope
-// test reduces to u < ϑ, so the non-rising case needs no test of its own.)
-func stepQuiet(u, cur []float64, rel []int64, thetaU, invTauM []float64, row []prop, jump []float32, dt float64, slow []int32) []int32 {
-	cur, rel, thetaU, invTauM, row = cur[:len(u)], rel[:len(u)], thetaU[:len(u)], invTauM[:len(u)], row[:len(u)]
-	if jump == nil {
-		for x := range u {
-			ui, ii, th := u[x], cur[x], thetaU[x]
-			if s0 := ii - ui*invTauM[x]; ui < th && th-ui > s0*dt && rel[x] < 0 && th > 0 {
-				p := &row[x]
-				u[x], cur[x] = ui*p.em+ii*p.f, ii*p.es
-				continue
-			}
-			slow = append(slow, int32(x))
-		}
-		return slow
+// was. (With s₀ ≤ 0 the slope test reduces to u < ϑ, so the non-rising case
+// needs no test of its own.) It is the inner loop of the feed-forward
+// levels: a vector kernel takes blocks of 4 neurons where the CPU has one
+// (it records which lanes were quiet in mask, one nibble per block), the
+// scalar loop the rest. Every lane does the scalar loop's operations in the
+// same order, so both give the same bits.
+func stepQuiet(u, cur []float64, rel []int64, thetaU, invTauM []float64, row propRows, jump []float32, dt float64, slow []int32, mask []uint8) []int32 {
+	n := len(u)
+	cur, rel, thetaU, invTauM = cur[:n], rel[:n], thetaU[:n], invTauM[:n]
+	row.em, row.es, row.f = row.em[:n], row.es[:n], row.f[:n]
+	if jump != nil {
+		jump = jump[:n]
 	}
-	jump = jump[:len(u)]
-	for x := range u {
+	x0 := 0
+	if n4 := n &^ 3; n4 > 0 && stepQuietVector(u[:n4], cur, rel, thetaU, invTauM, row, jump, dt, mask[:n4/4]) {
+		for b, q := range mask[:n4/4] {
+			if q != 15 {
+				for l := range 4 {
+					if q&(1<<l) == 0 {
+						slow = append(slow, int32(4*b+l))
+					}
+				}
+			}
+		}
+		x0 = n4
+	}
+	return stepQuietScalar(x0, u, cur, rel, thetaU, invTauM, row, jump, dt, slow)
+}
+
+// stepQuietScalar is stepQuiet for the neurons x0… .
+func stepQuietScalar(x0 int, u, cur []float64, rel []int64, thetaU, invTauM []float64, row propRows, jump []float32, dt float64, slow []int32) []int32 {
+	n := len(u)
+	cur, rel, thetaU, invTauM = cur[:n], rel[:n], thetaU[:n], invTauM[:n]
+	em, es, f := row.em[:n], row.es[:n], row.f[:n]
+	for x := x0; x < n; x++ {
 		ui, ii, th := u[x], cur[x], thetaU[x]
 		if s0 := ii - ui*invTauM[x]; ui < th && th-ui > s0*dt && rel[x] < 0 && th > 0 {
-			p := &row[x]
 			// the conversion rounds the decay before the jump is added
 			// (no fused multiply-add), as two separate steps would
-			u[x], cur[x] = ui*p.em+ii*p.f, float64(ii*p.es)+float64(jump[x])
+			c := float64(ii * es[x])
+			if jump != nil {
+				c += float64(jump[x])
+			}
+			u[x], cur[x] = ui*em[x]+ii*f[x], c
 			continue
 		}
 		slow = append(slow, int32(x))

@@ -1,0 +1,28 @@
+package hw
+
+// stepQuietVector runs the quiet test and step of stepQuiet on the neurons
+// of u (a multiple of 4) with AVX2, storing per block of 4 the quiet lanes
+// in mask (bit l: lane l was quiet and stepped); false if the CPU lacks
+// AVX2. The other slices are at least as long as u.
+func stepQuietVector(u, cur []float64, rel []int64, thetaU, invTauM []float64, row propRows, jump []float32, dt float64, mask []uint8) bool {
+	n := len(u)
+	if !hasAVX2 || n == 0 {
+		return false
+	}
+	if n%4 != 0 || len(cur) < n || len(rel) < n || len(thetaU) < n || len(invTauM) < n ||
+		len(row.em) < n || len(row.es) < n || len(row.f) < n || len(mask) < n/4 || (jump != nil && len(jump) < n) {
+		panic("hw: stepQuietVector: bad lengths")
+	}
+	var jp *float32
+	if jump != nil {
+		jp = &jump[0]
+	}
+	stepQuietAVX2(&u[0], &cur[0], &rel[0], &thetaU[0], &invTauM[0], &row.em[0], &row.es[0], &row.f[0], jp, n, dt, &mask[0])
+	return true
+}
+
+// stepQuietAVX2 is the kernel of stepQuietVector (stepquiet_amd64.s); jump
+// may be nil.
+//
+//go:noescape
+func stepQuietAVX2(u, cur *float64, rel *int64, thetaU, invTauM, em, es, f *float64, jump *float32, n int, dt float64, mask *uint8)

@@ -1,0 +1,69 @@
+#include "textflag.h"
+
+// func stepQuietAVX2(u, cur *float64, rel *int64, thetaU, invTauM, em, es, f *float64, jump *float32, n int, dt float64, mask *uint8)
+//
+// Per block of 4 neurons x (n a multiple of 4):
+//	s0 = cur − u·invTauM;  quiet = u < θ ∧ θ−u > s0·dt ∧ rel < 0 ∧ θ > 0
+//	where quiet: u = u·em + cur·f;  cur = cur·es (+ float64(jump))
+//	mask[x/4] = quiet lanes (bit per lane)
+// Each lane does the scalar code's operations in its order (no FMA).
+TEXT ·stepQuietAVX2(SB), NOSPLIT, $0-96
+	MOVQ         u+0(FP), AX
+	MOVQ         cur+8(FP), BX
+	MOVQ         rel+16(FP), CX
+	MOVQ         thetaU+24(FP), DX
+	MOVQ         invTauM+32(FP), SI
+	MOVQ         em+40(FP), DI
+	MOVQ         es+48(FP), R8
+	MOVQ         f+56(FP), R9
+	MOVQ         jump+64(FP), R10
+	VBROADCASTSD dt+80(FP), Y13
+	MOVQ         mask+88(FP), R12
+	XORQ         R13, R13
+	VXORPD       Y12, Y12, Y12
+
+block:
+	CMPQ    R13, n+72(FP)
+	JGE     done
+	VMOVUPD (AX)(R13*8), Y0          // u
+	VMOVUPD (BX)(R13*8), Y1          // cur
+	VMOVUPD (DX)(R13*8), Y2          // θ
+	VMOVUPD (SI)(R13*8), Y3
+	VMULPD  Y3, Y0, Y3               // u·invTauM
+	VSUBPD  Y3, Y1, Y3               // s0 = cur − u·invTauM
+	VMULPD  Y13, Y3, Y3              // s0·dt
+	VSUBPD  Y0, Y2, Y4               // θ − u
+	VCMPPD  $0x1e, Y3, Y4, Y5        // θ−u > s0·dt (ordered)
+	VCMPPD  $0x11, Y2, Y0, Y6        // u < θ (ordered)
+	VANDPD  Y6, Y5, Y5
+	VCMPPD  $0x1e, Y12, Y2, Y6       // θ > 0
+	VANDPD  Y6, Y5, Y5
+	VMOVDQU (CX)(R13*8), Y6          // rel
+	VPCMPGTQ Y6, Y12, Y6             // 0 > rel
+	VANDPD  Y6, Y5, Y5               // quiet
+	VMOVUPD (DI)(R13*8), Y7
+	VMULPD  Y7, Y0, Y7               // u·em
+	VMOVUPD (R9)(R13*8), Y8
+	VMULPD  Y8, Y1, Y8               // cur·f
+	VADDPD  Y8, Y7, Y7               // u·em + cur·f
+	VMOVUPD (R8)(R13*8), Y9
+	VMULPD  Y9, Y1, Y9               // cur·es
+	TESTQ   R10, R10
+	JEQ     nojump
+	VCVTPS2PD (R10)(R13*4), Y10
+	VADDPD  Y10, Y9, Y9              // + jump
+
+nojump:
+	VBLENDVPD Y5, Y7, Y0, Y0         // quiet ? stepped : as was
+	VBLENDVPD Y5, Y9, Y1, Y1
+	VMOVUPD Y0, (AX)(R13*8)
+	VMOVUPD Y1, (BX)(R13*8)
+	VMOVMSKPD Y5, R11
+	MOVB    R11, (R12)
+	INCQ    R12
+	ADDQ    $4, R13
+	JMP     block
+
+done:
+	VZEROUPPER
+	RET

@@ -1,0 +1,8 @@
+//go:build !amd64
+
+package hw
+
+// stepQuietVector reports that there is no vector kernel here.
+func stepQuietVector(u, cur []float64, rel []int64, thetaU, invTauM []float64, row propRows, jump []float32, dt float64, mask []uint8) bool {
+	return false
+}
