@@ -11,10 +11,24 @@ func scale(a float32, x []float32) {
 	}
 }
 
-// addRow sets dst ← dst + a·src (gonum's SSE axpy).
+// addRow sets dst ← dst + a·src: a = 1 (a real spike) takes addUnit, the
+// rest gonum's SSE axpy. Both round each element once, so the path does
+// not change the result.
 func addRow(dst, src []float32, a float32) {
+	if a == 1 {
+		addUnit(dst, src)
+		return
+	}
 	n := len(dst)
 	blas32.Axpy(a, blas32.Vector{N: n, Inc: 1, Data: src[:n]}, blas32.Vector{N: n, Inc: 1, Data: dst})
+}
+
+// addGeneric is the portable dst[i] += src[i].
+func addGeneric(dst, src []float32) {
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] += src[i]
+	}
 }
 
 // dot returns Σ x[i]·y[i].
