@@ -24,8 +24,13 @@
 // propagation between events with per-neuron tables of propagators on the
 // 8 ns grid, threshold crossings located to the tick by bisection over the
 // tabulated trajectory (a safeguarded Newton iteration in the rare cases),
-// and neurons fed by external inputs only integrated neuron by neuron before
-// the event loop (sim_ff.go). Timing conventions are in sim.go; temporal
+// and neurons of feed-forward levels integrated before the event loop
+// (sim_ff.go), a contiguous level in flat passes over all its neurons
+// (sim_range.go). On amd64 the inner loops of those passes (summing the
+// jumps of one tick, stepping the quiet neurons) have AVX2 kernels that do
+// the scalar code's float operations in its order, lane by lane, so every
+// observable is the same bits with or without them (golden_test.go pins
+// them). Timing conventions are in sim.go; temporal
 // noise (per-sample leak and threshold offsets, white readout noise) in
 // mismatch.go; the calibration's measurements in calibrate.go.
 //

@@ -26,6 +26,7 @@ type neuronModel struct {
 	// clip(round(cadcA·V + cadcB + noise)) − cadcCorr, saturating.
 	cadcA, cadcB []float64
 	cadcCorr     []int
+	cadcCorrF    []float64 // cadcCorr as float64 (readFrame)
 	synGain      [Circuits]float64
 	tab          []prop // tab[k*n+j]: neuron j over k ticks
 	// tabEm, tabEs, tabF: the same table by component (rows for the
@@ -71,6 +72,7 @@ func (c *Chip) ensureModel() *neuronModel {
 	m.cadcA = make([]float64, n)
 	m.cadcB = make([]float64, n)
 	m.cadcCorr = make([]int, n)
+	m.cadcCorrF = make([]float64, n)
 	m.hasOut = make([]bool, n)
 	for j := 0; j < n; j++ {
 		a, b := circuitsOf(j)
@@ -90,6 +92,7 @@ func (c *Chip) ensureModel() *neuronModel {
 		m.cadcA[j] = c.die.cadcGain[a]
 		m.cadcB[j] = c.die.cadcOff[a] - (c.die.cadcGain[a]-1)*cadcPivot
 		m.cadcCorr[j] = int(c.cadcCorr[a])
+		m.cadcCorrF[j] = float64(m.cadcCorr[j])
 		m.hasOut[j] = len(c.net.neuronOut[j]) > 0
 	}
 	m.tab = make([]prop, tabTicks*n)

@@ -46,7 +46,7 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	u, cur, rel := w.u[lo:hi], w.i[lo:hi], w.rel[lo:hi]
 	thetaU, fMax, invTau := w.thetaU[lo:hi], m.fMax[lo:hi], m.invTauM[lo:hi]
 	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
-	ca, cb, corr := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi]
+	ca, cb, corr, corrF := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi], m.cadcCorrF[lo:hi]
 	cur, rel, thetaU, fMax, invTau = cur[:cnt], rel[:cnt], thetaU[:cnt], fMax[:cnt], invTau[:cnt]
 	leak, resetU, ca, cb, corr = leak[:cnt], resetU[:cnt], ca[:cnt], cb[:cnt], corr[:cnt]
 	if cap(w.zf) < cnt {
@@ -99,14 +99,7 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 		if st.frame >= 0 {
 			w.noiseF.fill(z, m.readoutSD)
 			out := job.cadc[int(st.frame)*nsampled+base : int(st.frame)*nsampled+base+cnt]
-			out = out[:cnt]
-			for x := range out {
-				v := u[x]
-				if rel[x] >= 0 {
-					v = resetU[x]
-				}
-				out[x] = cadcRound(ca[x]*(v+leak[x])+cb[x]+z[x], corr[x])
-			}
+			readFrame(out, u, rel, resetU, leak, ca, cb, z, corrF, corr)
 		}
 		prev = T
 	}
