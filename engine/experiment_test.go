@@ -14,7 +14,11 @@ import (
 //	INLOOP_EXP='dataset=yinyang mode=chip epochs=20 lr=5e-3' go test ./engine -run Experiment -v
 //
 // Keys: dataset, mode, epochs, chip_seed, seed, calibration, decalibrate,
-// hidden, data_dir, every (evaluate every n epochs), and any hyperparameter.
+// hidden, data_dir (default ../shared/data/<dataset>), every (evaluate every
+// n epochs; 0 = only at the end), any hyperparameter of ValidateSet, and the
+// experiment switches repeat and late (Yin-Yang copies per value and the
+// spike time of value 1, µs), ideal=1 (mismatch- and noise-free chips) and
+// outgain=0 (the paper's output gain 1 in the backward model).
 func TestExperiment(t *testing.T) {
 	spec := os.Getenv("INLOOP_EXP")
 	if spec == "" {
@@ -38,7 +42,9 @@ func TestExperiment(t *testing.T) {
 	for k, v := range kv {
 		var err error
 		switch k {
-		case "dataset", "data_dir":
+		case "dataset":
+		case "data_dir":
+			cfg.DataDir = v
 		case "mode":
 			cfg.Mode = Mode(v)
 		case "epochs":
