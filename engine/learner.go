@@ -106,7 +106,8 @@ func (l *Learner) LR() float64 { return l.lr }
 func (l *Learner) onChip() bool { return l.cfg.Mode == ModeChip }
 
 // Step runs one optimiser step on the training samples idx (in the current
-// mode), with dropout and augmentation drawn from seed.
+// mode), with the dropout mask drawn from seed. (Training-time augmentation
+// of the data package, data.Augmenter, is not used yet.)
 func (l *Learner) Step(idx []int, seed uint64) (BatchStats, error) {
 	if len(idx) == 0 {
 		return BatchStats{}, errors.New("step: empty batch")
