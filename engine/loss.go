@@ -32,10 +32,13 @@ func (lt lossTerms) scores(tp *tape, O int, dst []float64, at []int) {
 			}
 			dst[k] = float64(lt.scale) * s
 		default:
-			// Ties go to the latest frame, so a silent start (all traces
-			// zero) still passes gradient back through the whole window.
-			best, bt := tp.vo[k], 0
-			for t := 1; t < T; t++ {
+			// Frame 0 is the baseline (0 by construction) and carries no
+			// gradient, so the maximum is taken over frames 1…T−1: outputs
+			// pushed below their baseline still learn. Ties go to the
+			// latest frame, so a silent start (all traces zero) passes
+			// gradient back through the whole window.
+			best, bt := tp.vo[O+k], 1
+			for t := 2; t < T; t++ {
 				if v := tp.vo[t*O+k]; v >= best {
 					best, bt = v, t
 				}
