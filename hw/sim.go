@@ -1,10 +1,6 @@
 package hw
 
-import (
-	"cmp"
-	"math"
-	"slices"
-)
+import "math"
 
 // The per-sample simulator: exact event-driven integration. Each neuron keeps
 // its state (u, I) at the tick it was last touched and is propagated lazily
@@ -55,6 +51,7 @@ type worker struct {
 	gTicks   []int64
 	jump     []float32
 	offs     []int32 // buildJumps: rows of one projection to add
+	keys     []int64 // sort keys of spikes and deliveries
 	fspikes  []Spike
 	fdeliv   []delivery
 	noiseF   noiseSource
@@ -153,7 +150,7 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	w.spikes = w.spikes[:0]
 	if ff != nil && plan.loopEmpty() {
 		w.spikes = append(w.spikes, w.fspikes...)
-		sortSpikes(w.spikes)
+		w.keys = sortSpikes(w.spikes, w.keys)
 		return
 	}
 	fhead := 0
@@ -288,15 +285,7 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	// Spikes in order of tick, then neuron (the order within a tick would
 	// otherwise depend on the path that found them).
 	w.spikes = append(w.spikes, w.fspikes...)
-	sortSpikes(w.spikes)
-}
-
-func sortSpikes(s []Spike) {
-	if len(s) > 1 {
-		slices.SortFunc(s, func(a, b Spike) int {
-			return cmp.Or(cmp.Compare(a.Tick, b.Tick), cmp.Compare(a.Neuron, b.Neuron))
-		})
-	}
+	w.keys = sortSpikes(w.spikes, w.keys)
 }
 
 // applyJumps propagates the not yet updated neurons lo…hi−1 to tick T, adds

@@ -1,7 +1,6 @@
 package hw
 
 import (
-	"cmp"
 	"math"
 	"slices"
 )
@@ -190,9 +189,7 @@ func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, p
 		} else {
 			w.runLevel(m, job, plan, list)
 		}
-		slices.SortFunc(w.fdeliv, func(a, b delivery) int {
-			return cmp.Or(cmp.Compare(a.tick, b.tick), cmp.Compare(a.neuron, b.neuron))
-		})
+		w.keys = sortDeliveries(w.fdeliv, w.keys)
 	}
 }
 
