@@ -92,15 +92,18 @@ func (s *noiseSource) norm() float64 {
 // fill sets dst to deviates scaled by sd, five per 64-bit draw.
 func (s *noiseSource) fill(dst []float64, sd float64) {
 	i := 0
+	// the generator state and the table in locals (registers) for the loop
+	r, t := s.rng, normTable
 	for ; i+5 <= len(dst); i += 5 {
-		b := s.uint64()
+		b := r.uint64()
 		d := dst[i : i+5 : i+5]
-		d[0] = sd * normTable[b&4095]
-		d[1] = sd * normTable[(b>>12)&4095]
-		d[2] = sd * normTable[(b>>24)&4095]
-		d[3] = sd * normTable[(b>>36)&4095]
-		d[4] = sd * normTable[(b>>48)&4095]
+		d[0] = sd * t[b&4095]
+		d[1] = sd * t[(b>>12)&4095]
+		d[2] = sd * t[(b>>24)&4095]
+		d[3] = sd * t[(b>>36)&4095]
+		d[4] = sd * t[(b>>48)&4095]
 	}
+	s.rng = r
 	for ; i < len(dst); i++ {
 		dst[i] = sd * s.norm()
 	}
