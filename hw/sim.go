@@ -59,9 +59,8 @@ type worker struct {
 	stopsIn  []ffStop
 	zf       []float64 // readout noise of feed-forward neurons
 	slowIdx  []int32   // runRange: neurons to redo exactly
-	// runRange: propagators over one long interval; quiet lanes of stepQuiet
+	// runRange: propagators over one long interval
 	propEm, propEs, propF []float64
-	quietMask             []uint8
 	evTicks               []int64 // tick of each input event
 	frameBuf              []uint8 // inference frames
 	noise                 noiseSource

@@ -59,9 +59,6 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	if cap(w.propEm) < cnt {
 		w.propEm, w.propEs, w.propF = make([]float64, cnt), make([]float64, cnt), make([]float64, cnt)
 	}
-	if cap(w.quietMask) < cnt/4 {
-		w.quietMask = make([]uint8, cnt/4)
-	}
 	stops := w.stopsIn
 	if frames {
 		stops = w.stopsAll
@@ -87,7 +84,7 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 			jrow = w.jump[int(st.group)*n+lo : int(st.group)*n+hi]
 			jrow = jrow[:cnt]
 		}
-		slow := stepQuiet(u, cur, rel, thetaU, invTau, row, jrow, dtk, w.slowIdx[:0], w.quietMask)
+		slow := stepQuiet(u, cur, rel, thetaU, invTau, row, jrow, dtk, w.slowIdx[:0])
 		for _, x := range slow {
 			s := ffState{u: u[x], i: cur[x], last: prev, rel: rel[x]}
 			w.ffAdvance(m, lo+int(x), &s, thetaU[x], T, job.horizon)
@@ -125,11 +122,10 @@ type propRows struct{ em, es, f []float64 }
 // jump is nil), and appends the others to slow, leaving their state as it
 // was. (With s₀ ≤ 0 the slope test reduces to u < ϑ, so the non-rising case
 // needs no test of its own.) It is the inner loop of the feed-forward
-// levels: a vector kernel takes blocks of 4 neurons where the CPU has one
-// (it records which lanes were quiet in mask, one nibble per block), the
-// scalar loop the rest. Every lane does the scalar loop's operations in the
+// levels: a vector kernel takes blocks of 4 neurons where the CPU has one,
+// the scalar loop the rest. Every lane does the scalar loop's operations in the
 // same order, so both give the same bits.
-func stepQuiet(u, cur []float64, rel []int64, thetaU, invTauM []float64, row propRows, jump []float32, dt float64, slow []int32, mask []uint8) []int32 {
+func stepQuiet(u, cur []float64, rel []int64, thetaU, invTauM []float64, row propRows, jump []float32, dt float64, slow []int32) []int32 {
 	n := len(u)
 	cur, rel, thetaU, invTauM = cur[:n], rel[:n], thetaU[:n], invTauM[:n]
 	row.em, row.es, row.f = row.em[:n], row.es[:n], row.f[:n]
@@ -137,17 +133,11 @@ func stepQuiet(u, cur []float64, rel []int64, thetaU, invTauM []float64, row pro
 		jump = jump[:n]
 	}
 	x0 := 0
-	if n4 := n &^ 3; n4 > 0 && stepQuietVector(u[:n4], cur, rel, thetaU, invTauM, row, jump, dt, mask[:n4/4]) {
-		for b, q := range mask[:n4/4] {
-			if q != 15 {
-				for l := range 4 {
-					if q&(1<<l) == 0 {
-						slow = append(slow, int32(4*b+l))
-					}
-				}
-			}
+	if n4 := n &^ 3; n4 > 0 {
+		var ok bool
+		if slow, ok = stepQuietVector(u[:n4], cur, rel, thetaU, invTauM, row, jump, dt, slow); ok {
+			x0 = n4
 		}
-		x0 = n4
 	}
 	return stepQuietScalar(x0, u, cur, rel, thetaU, invTauM, row, jump, dt, slow)
 }

@@ -1,13 +1,13 @@
 #include "textflag.h"
 
-// func stepQuietAVX2(u, cur *float64, rel *int64, thetaU, invTauM, em, es, f *float64, jump *float32, n int, dt float64, mask *uint8)
+// func stepQuietAVX2(u, cur *float64, rel *int64, thetaU, invTauM, em, es, f *float64, jump *float32, n int, dt float64, slow *int32) int
 //
 // Per block of 4 neurons x (n a multiple of 4):
 //	s0 = cur − u·invTauM;  quiet = u < θ ∧ θ−u > s0·dt ∧ rel < 0 ∧ θ > 0
 //	where quiet: u = u·em + cur·f;  cur = cur·es (+ float64(jump))
-//	mask[x/4] = quiet lanes (bit per lane)
+//	the others: their index to slow (R12 walks along it)
 // Each lane does the scalar code's operations in its order (no FMA).
-TEXT ·stepQuietAVX2(SB), NOSPLIT, $0-96
+TEXT ·stepQuietAVX2(SB), NOSPLIT, $0-104
 	MOVQ         u+0(FP), AX
 	MOVQ         cur+8(FP), BX
 	MOVQ         rel+16(FP), CX
@@ -18,7 +18,7 @@ TEXT ·stepQuietAVX2(SB), NOSPLIT, $0-96
 	MOVQ         f+56(FP), R9
 	MOVQ         jump+64(FP), R10
 	VBROADCASTSD dt+80(FP), Y13
-	MOVQ         mask+88(FP), R12
+	MOVQ         slow+88(FP), R12
 	XORQ         R13, R13
 	VXORPD       Y12, Y12, Y12
 
@@ -59,11 +59,30 @@ nojump:
 	VMOVUPD Y0, (AX)(R13*8)
 	VMOVUPD Y1, (BX)(R13*8)
 	VMOVMSKPD Y5, R11
-	MOVB    R11, (R12)
-	INCQ    R12
+	CMPQ    R11, $15
+	JNE     someslow
+
+next:
 	ADDQ    $4, R13
 	JMP     block
 
+someslow:
+	XORQ    $15, R11                 // lanes not stepped
+
+slowlane:
+	BSFQ    R11, R15                 // (R15 is free: no globals here)
+	ADDQ    R13, R15
+	MOVL    R15, (R12)
+	ADDQ    $4, R12
+	LEAQ    -1(R11), R15
+	ANDQ    R15, R11                 // next lane
+	JNZ     slowlane
+	JMP     next
+
 done:
+	MOVQ    R12, AX
+	SUBQ    slow+88(FP), AX
+	SHRQ    $2, AX
+	MOVQ    AX, ret+96(FP)
 	VZEROUPPER
 	RET
