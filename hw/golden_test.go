@@ -19,7 +19,10 @@ import (
 // so speed work on the integrator must leave these digests unchanged. A
 // digest that changes on purpose (a model change) is re-recorded from the
 // "got" value in the failure message, and the change is stated in the commit.
-func TestGoldenObservables(t *testing.T) {
+func TestGoldenObservables(t *testing.T) { checkGolden(t) }
+
+func checkGolden(t *testing.T) {
+	t.Helper()
 	want := map[string]string{
 		"mnist-run-grid":       "5ce0d6b6e5efe2e65870590f51e645a9e1090ec167542aa4a6f0c3e70a5db579",
 		"mnist-run-continuous": "a089b958793faaaf522842edc96da720961cbc5af4e2070969e454e5c2f40567",
