@@ -28,9 +28,11 @@ type neuronModel struct {
 	cadcCorr     []int
 	cadcCorrF    []float64 // cadcCorr as float64 (readFrame)
 	synGain      [Circuits]float64
-	tab          []prop // tab[k*n+j]: neuron j over k ticks
-	// tabEm, tabEs, tabF: the same table by component (rows for the
-	// vector pass of the feed-forward levels, stepQuiet)
+	// tab[j*tabTicks+k]: neuron j over k ticks, neuron-major: a crossing
+	// search reads a few k of one neuron, within its 6 KB
+	tab []prop
+	// tabEm, tabEs, tabF: the same table tick-major and by component,
+	// tab*[k*n+j] (rows of all neurons for the pass of stepQuiet)
 	tabEm, tabEs, tabF      []float64
 	tabHi                   []prop // tabHi[h*n+j]: neuron j over h·tabTicks ticks
 	readoutSD, leakSD, thSD float64
@@ -99,12 +101,15 @@ func (c *Chip) ensureModel() *neuronModel {
 	for k := 0; k < tabTicks; k++ {
 		dt := float64(k) * EventTick
 		for j := 0; j < n; j++ {
-			m.tab[k*n+j] = propagator(m.tauM[j], m.tauS[j], m.d[j], dt)
+			m.tab[j*tabTicks+k] = propagator(m.tauM[j], m.tauS[j], m.d[j], dt)
 		}
 	}
 	m.tabEm, m.tabEs, m.tabF = make([]float64, len(m.tab)), make([]float64, len(m.tab)), make([]float64, len(m.tab))
-	for i, p := range m.tab {
-		m.tabEm[i], m.tabEs[i], m.tabF[i] = p.em, p.es, p.f
+	for k := 0; k < tabTicks; k++ {
+		for j := 0; j < n; j++ {
+			p := &m.tab[j*tabTicks+k]
+			m.tabEm[k*n+j], m.tabEs[k*n+j], m.tabF[k*n+j] = p.em, p.es, p.f
+		}
 	}
 	m.tabHi = make([]prop, tabHiTicks/tabTicks*n)
 	for h := 0; h < tabHiTicks/tabTicks; h++ {
@@ -125,11 +130,11 @@ func (c *Chip) ensureModel() *neuronModel {
 // prop returns the propagator of neuron j over k ticks.
 func (m *neuronModel) prop(j int, k int64) prop {
 	if k < tabTicks {
-		return m.tab[int(k)*m.n+j]
+		return m.tab[j*tabTicks+int(k)]
 	}
 	if h := k / tabTicks; h < tabHiTicks/tabTicks {
 		// over l then h·256 ticks: F composes as F_l·e_m(h) + e_s(l)·F_h
-		a, b := &m.tab[int(k%tabTicks)*m.n+j], &m.tabHi[int(h)*m.n+j]
+		a, b := &m.tab[j*tabTicks+int(k%tabTicks)], &m.tabHi[int(h)*m.n+j]
 		return prop{em: a.em * b.em, es: a.es * b.es, f: a.f*b.em + a.es*b.f}
 	}
 	return propagator(m.tauM[j], m.tauS[j], m.d[j], float64(k)*EventTick)

@@ -305,7 +305,7 @@ func (w *worker) applyJumps(m *neuronModel, lo, hi int, T int64, horizonT float6
 		if k := T - last[j]; k != 0 {
 			var p *prop
 			if k < tabTicks {
-				p = &m.tab[int(k)*n+j]
+				p = &m.tab[j*tabTicks+int(k)]
 			} else {
 				q := m.prop(j, k)
 				p = &q
@@ -347,7 +347,7 @@ func (w *worker) framePass(m *neuronModel, T int64, row []uint8) {
 		if k := T - last[j]; k != 0 {
 			var p *prop
 			if k < tabTicks {
-				p = &m.tab[int(k)*n+j]
+				p = &m.tab[j*tabTicks+int(k)]
 			} else {
 				q := m.prop(j, k)
 				p = &q

@@ -387,7 +387,7 @@ func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []i
 				if k != 0 {
 					var p *prop
 					if k < tabTicks {
-						p = &m.tab[int(k)*n+j]
+						p = &m.tab[j*tabTicks+int(k)]
 					} else {
 						q := m.prop(j, k)
 						p = &q
