@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -28,11 +27,11 @@ flags:`
 // appCmd runs the app on a new training run built from the run flags (the
 // same as those of train), or on a synthetic run with --demo.
 func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("inloop", flag.ContinueOnError)
+	fs := flag.NewFlagSet(appFlagSet, flag.ContinueOnError)
 	rf := addRunFlags(fs)
 	synthetic := fs.Bool("demo", false, "watch a synthetic run (no training): to try the app")
 	fs.Usage = describeFlags(fs, appHelp)
-	if err := parseAppFlags(fs, args, stderr); err != nil {
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	cfg, err := rf.config()
@@ -88,25 +87,6 @@ func runDemo(stdin io.Reader, stdout io.Writer) error {
 	_, err := tea.NewProgram(tui.New(src, opts), tea.WithInput(stdin), tea.WithOutput(stdout)).Run()
 	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("the app failed: %w", err)
-	}
-	return nil
-}
-
-// parseAppFlags is parseFlags for the command without a name: its errors
-// point to 'inloop -h'.
-func parseAppFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stderr)
-		fs.Usage()
-		return errHelp
-	}
-	if err != nil {
-		return usagef("%v (see 'inloop -h')", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (commands: train, chip, data, serve, help; see 'inloop -h')", strings.Join(fs.Args(), " "))
 	}
 	return nil
 }
