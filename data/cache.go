@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"inloop/internal/atomicfile"
 )
 
 // preprocessVersion names the 16×16 preprocessing; change it whenever the
@@ -133,8 +135,7 @@ func readMNISTCache(file string) *mnistArrays {
 	return &mnistArrays{labels: body[p : p+n], pixels: body[p+n:]}
 }
 
-// writeMNISTCache writes atomically: a temporary file in the same
-// directory, synced, then renamed over file.
+// writeMNISTCache replaces file atomically.
 func writeMNISTCache(file string, a *mnistArrays) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
@@ -146,21 +147,5 @@ func writeMNISTCache(file string, a *mnistArrays) error {
 	buf.Write(a.pixels)
 	sum := sha256.Sum256(buf.Bytes())
 	buf.Write(sum[:])
-	tmp, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
+	return atomicfile.WriteFile(file, buf.Bytes(), 0o644, filepath.Base(file)+".*.tmp")
 }

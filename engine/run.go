@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"inloop/internal/atomicfile"
 )
 
 // A run directory holds one training run:
@@ -145,46 +147,10 @@ func (r *runDir) log(rec any) error {
 func (r *runDir) close() error { return r.metrics.Close() }
 
 // writeFileAtomic replaces dir/name with b so that a crash at any moment
-// leaves either the old file or the new one, never a mix: write a temp file,
-// fsync it, rename it over the target, fsync the directory.
-func writeFileAtomic(dir, name string, b []byte) (err error) {
-	tmp, err := os.CreateTemp(dir, runTempPattern)
-	if err != nil {
+// leaves either the old file or the new one, never a mix.
+func writeFileAtomic(dir, name string, b []byte) error {
+	if err := atomicfile.WriteFile(filepath.Join(dir, name), b, 0o644, runTempPattern); err != nil {
 		return &RunDirError{dir, err.Error()}
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o644); err != nil {
-		return &RunDirError{dir, err.Error()}
-	}
-	if _, err = tmp.Write(b); err != nil {
-		return &RunDirError{dir, "writing " + name + ": " + err.Error()}
-	}
-	if err = tmp.Sync(); err != nil {
-		return &RunDirError{dir, "syncing " + name + ": " + err.Error()}
-	}
-	if err = tmp.Close(); err != nil {
-		return &RunDirError{dir, "closing " + name + ": " + err.Error()}
-	}
-	if err = os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return &RunDirError{dir, err.Error()}
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return &RunDirError{dir, err.Error()}
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return &RunDirError{dir, "syncing: " + err.Error()}
 	}
 	return nil
 }
