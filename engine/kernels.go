@@ -2,7 +2,11 @@ package engine
 
 // Destination-first float32 kernels of the hot loops; no allocation.
 
-import "gonum.org/v1/gonum/blas/blas32"
+import (
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"inloop/internal/f32"
+)
 
 // scale sets x ← a·x.
 func scale(a float32, x []float32) {
@@ -16,7 +20,7 @@ func scale(a float32, x []float32) {
 // not change the result.
 func addRow(dst, src []float32, a float32) {
 	if a == 1 {
-		addUnit(dst, src)
+		f32.Add(dst, src)
 		return
 	}
 	n := len(dst)

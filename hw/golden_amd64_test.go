@@ -2,8 +2,9 @@ package hw
 
 import "testing"
 
-// TestGoldenObservablesScalar: without the AVX2 kernels (the portable loops
-// and gonum's SSE sums) the observables are the same bits.
+// TestGoldenObservablesScalar: without hw's AVX2 kernels (the portable
+// loops) the observables are the same bits. The float32 sums of
+// internal/f32 check their own fallback bit for bit.
 func TestGoldenObservablesScalar(t *testing.T) {
 	defer func(v bool) { hasAVX2 = v }(hasAVX2)
 	hasAVX2 = false

@@ -1,6 +1,10 @@
 package hw
 
-import "math"
+import (
+	"math"
+
+	"inloop/internal/f32"
+)
 
 // The per-sample simulator: exact event-driven integration. Each neuron keeps
 // its state (u, I) at the tick it was last touched and is propagated lazily
@@ -385,7 +389,7 @@ func (w *worker) sample(m *neuronModel, j int, T int64) uint8 {
 func (w *worker) addSource(pl *placement, p, src int) {
 	pp := &pl.projs[p]
 	k := src - pp.Pre.Offset
-	addTo(w.acc[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
+	f32.Add(w.acc[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff[k*pp.PostSize:(k+1)*pp.PostSize])
 	if w.projStamp[p] != w.gen {
 		w.projStamp[p] = w.gen
 		w.touchedPrj = append(w.touchedPrj, int32(p))

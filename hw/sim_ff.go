@@ -3,6 +3,8 @@ package hw
 import (
 	"math"
 	"slices"
+
+	"inloop/internal/f32"
 )
 
 // Feed-forward neurons. A neuron whose inputs come only from external
@@ -281,7 +283,7 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 func flushRows(pl *placement, row []float32, p int, offs []int32) []int32 {
 	if p >= 0 && len(offs) > 0 {
 		pp := &pl.projs[p]
-		addRows(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff, offs)
+		f32.AddRows(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff, offs)
 	}
 	return offs[:0]
 }

@@ -1,6 +1,6 @@
 //go:build !amd64
 
-package hw
+package f32
 
 func addKernel(dst, src []float32) { addGeneric(dst, src) }
 

@@ -1,4 +1,4 @@
-package hw
+package f32
 
 import (
 	"golang.org/x/sys/cpu"

@@ -1,7 +1,8 @@
-package hw
+package f32
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -12,17 +13,17 @@ func TestAddKernels(t *testing.T) { checkAddKernel(t) }
 
 func checkAddKernel(t *testing.T) {
 	t.Helper()
-	r := newRNG(9)
+	r := rand.New(rand.NewPCG(9, 9))
 	for n := 0; n <= 100; n++ {
 		for off := 0; off < 3; off++ {
 			src := make([]float32, n+off)
 			a := make([]float32, n+off)
 			for i := range src {
-				src[i] = float32(r.norm() * 3)
-				a[i] = float32(r.norm() * 1e3)
+				src[i] = float32(r.NormFloat64() * 3)
+				a[i] = float32(r.NormFloat64() * 1e3)
 			}
 			b := append([]float32(nil), a...)
-			addTo(a[off:], src[off:])
+			Add(a[off:], src[off:])
 			addGeneric(b[off:], src[off:])
 			for i := range a {
 				if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
@@ -39,23 +40,23 @@ func TestAddRows(t *testing.T) { checkAddRows(t) }
 
 func checkAddRows(t *testing.T) {
 	t.Helper()
-	r := newRNG(10)
+	r := rand.New(rand.NewPCG(10, 10))
 	src := make([]float32, 4000)
 	for i := range src {
-		src[i] = float32(r.norm() * 5)
+		src[i] = float32(r.NormFloat64() * 5)
 	}
 	for n := 0; n <= 70; n++ {
 		for m := 1; m <= 5; m++ {
 			offs := make([]int32, m)
 			for k := range offs {
-				offs[k] = int32(r.uint64() % uint64(len(src)-n+1))
+				offs[k] = int32(r.Uint64() % uint64(len(src)-n+1))
 			}
 			a := make([]float32, n)
 			for i := range a {
-				a[i] = float32(r.norm() * 1e3)
+				a[i] = float32(r.NormFloat64() * 1e3)
 			}
 			b := append([]float32(nil), a...)
-			addRows(a, src, offs)
+			AddRows(a, src, offs)
 			for _, o := range offs {
 				addGeneric(b, src[o:int(o)+n])
 			}
