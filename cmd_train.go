@@ -36,7 +36,7 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	events, unsubscribe := t.Subscribe()
+	events, unsubscribe := t.SubscribeMetrics()
 	defer unsubscribe()
 
 	sig := make(chan os.Signal, 2)

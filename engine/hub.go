@@ -74,19 +74,28 @@ func (h *hub) publish(e Event) {
 	}
 }
 
-// subscribers is how many consumers are listening.
-func (h *hub) subscribers() int {
+// sampleSubscribers is how many consumers want sample views; the trainer
+// re-runs a sample for them only while there is one.
+func (h *hub) sampleSubscribers() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.subs)
+	n := 0
+	for s := range h.subs {
+		if s.samples {
+			n++
+		}
+	}
+	return n
 }
 
-// subscribe returns a new stream that first replays the state so far.
-func (h *hub) subscribe() (<-chan Event, func()) {
+// subscribe returns a new stream that first replays the state so far;
+// samples says whether it receives SampleEvents.
+func (h *hub) subscribe(samples bool) (<-chan Event, func()) {
 	s := &subscriber{
-		wake: make(chan struct{}, 1),
-		quit: make(chan struct{}),
-		out:  make(chan Event),
+		samples: samples,
+		wake:    make(chan struct{}, 1),
+		quit:    make(chan struct{}),
+		out:     make(chan Event),
 	}
 	h.mu.Lock()
 	s.queue = append(s.queue, h.history.event())
@@ -105,7 +114,7 @@ func (h *hub) subscribe() (<-chan Event, func()) {
 	if h.progress != nil {
 		s.queue = append(s.queue, *h.progress)
 	}
-	if h.sample != nil {
+	if h.sample != nil && samples {
 		s.queue = append(s.queue, *h.sample)
 	}
 	if h.done != nil {
@@ -126,6 +135,7 @@ func (h *hub) subscribe() (<-chan Event, func()) {
 
 // subscriber is one consumer's queue and the goroutine that feeds its channel.
 type subscriber struct {
+	samples  bool // receives SampleEvents
 	mu       sync.Mutex
 	queue    []Event
 	wake     chan struct{} // capacity 1: "the queue changed"
@@ -139,6 +149,9 @@ func (s *subscriber) stop() { s.quitOnce.Do(func() { close(s.quit) }) }
 // push queues e without blocking; a waiting event of a throttled kind is
 // replaced by the newer one, which moves to the end to keep the order.
 func (s *subscriber) push(e Event) {
+	if _, ok := e.(SampleEvent); ok && !s.samples {
+		return
+	}
 	s.mu.Lock()
 	if throttled(e) {
 		s.queue = slices.DeleteFunc(s.queue, func(q Event) bool { return sameKind(q, e) })

@@ -21,7 +21,7 @@ func subscriberOf(t *testing.T, h *hub) *subscriber {
 
 func TestHubThrottledEventsNewestWins(t *testing.T) {
 	h := newHub()
-	events, cancel := h.subscribe()
+	events, cancel := h.subscribe(true)
 	defer cancel()
 	s := subscriberOf(t, h)
 	for i := range 10000 {
@@ -62,9 +62,9 @@ func TestHubThrottledEventsNewestWins(t *testing.T) {
 
 func TestHubEventsAreDeepCopies(t *testing.T) {
 	h := newHub()
-	a, cancelA := h.subscribe()
+	a, cancelA := h.subscribe(true)
 	defer cancelA()
-	b, cancelB := h.subscribe()
+	b, cancelB := h.subscribe(true)
 	defer cancelB()
 	<-a // history
 	<-b
@@ -89,12 +89,12 @@ func TestHubEventsAreDeepCopies(t *testing.T) {
 
 func TestHubCancelClosesStream(t *testing.T) {
 	h := newHub()
-	events, cancel := h.subscribe()
+	events, cancel := h.subscribe(true)
 	h.publish(EvalEvent{})
 	cancel()
 	for range events { // must end
 	}
-	if h.subscribers() != 0 {
+	if h.sampleSubscribers() != 0 {
 		t.Fatal("cancelled subscriber still registered")
 	}
 	h.publish(EvalEvent{}) // publishing after a cancel must not block or panic
@@ -131,5 +131,26 @@ func TestHubKeepsTheLastCommands(t *testing.T) {
 	}
 	if n := len(h.commands); n != commandsKept || h.commands[0].Step != 5 || h.commands[n-1].Step != commandsKept+4 {
 		t.Fatalf("kept %d commands from step %d", n, h.commands[0].Step)
+	}
+}
+
+// TestHubMetricsSubscriberGetsNoSamples: a metrics-only subscriber receives
+// the other events but no SampleEvent, and does not count as wanting sample
+// views, so the trainer re-runs no samples for it.
+func TestHubMetricsSubscriberGetsNoSamples(t *testing.T) {
+	h := newHub()
+	h.publish(SampleEvent{Step: 1})
+	events, cancel := h.subscribe(false)
+	defer cancel()
+	if n := h.sampleSubscribers(); n != 0 {
+		t.Fatalf("%d sample subscribers, want 0 for a metrics-only one", n)
+	}
+	h.publish(SampleEvent{Step: 2})
+	h.publish(EvalEvent{Step: 3})
+	h.publish(DoneEvent{})
+	for e := range events {
+		if _, ok := e.(SampleEvent); ok {
+			t.Fatalf("metrics-only subscriber got %#v", e)
+		}
 	}
 }

@@ -295,7 +295,14 @@ func (t *Trainer) Start(ctx context.Context) {
 // newest-wins, the others never dropped. The channel is closed after the
 // DoneEvent or when cancel is called. A consumer that stops reading never
 // blocks the trainer.
-func (t *Trainer) Subscribe() (events <-chan Event, cancel func()) { return t.hub.subscribe() }
+func (t *Trainer) Subscribe() (events <-chan Event, cancel func()) { return t.hub.subscribe(true) }
+
+// SubscribeMetrics is Subscribe without SampleEvents, for consumers that
+// show only numbers (the headless progress display): while only such
+// consumers listen, the trainer re-runs no samples for views.
+func (t *Trainer) SubscribeMetrics() (events <-chan Event, cancel func()) {
+	return t.hub.subscribe(false)
+}
 
 // Send queues a command for the trainer; it never blocks. Commands sent
 // after the run ended are ignored.
@@ -538,7 +545,7 @@ func (t *Trainer) emitProgress(forced bool) error {
 // never stop training.
 func (t *Trainer) emitSample(i int, forced bool) {
 	now := time.Now()
-	if (!forced && now.Sub(t.lastSample) < sampleEvery) || t.hub.subscribers() == 0 {
+	if (!forced && now.Sub(t.lastSample) < sampleEvery) || t.hub.sampleSubscribers() == 0 {
 		return
 	}
 	t.lastSample, t.sampleIdx = now, i

@@ -52,7 +52,7 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 						busy += time.Since(t0)
 					}
 				} else {
-					ev, _ := tr.Subscribe()
+					ev, _ := tr.SubscribeMetrics()
 					for range ev {
 					}
 				}
