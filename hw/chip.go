@@ -68,45 +68,43 @@ func (c *Chip) analog(m capMem, k int) float64 {
 // left after the digital correction.
 func (c *Chip) Values(p Param) []float64 {
 	v := make([]float64, Circuits)
+	if p == ParamCADCOffset {
+		for k := range v {
+			v[k] = c.die.cadcOff[k] - c.cadcCorr[k]
+		}
+		return v
+	}
+	m, ok := capMemOf(p)
 	for k := range v {
-		v[k] = c.value(p, k)
+		v[k] = math.NaN()
+		if ok {
+			v[k] = c.analog(m, k)
+		}
 	}
 	return v
-}
-
-func (c *Chip) value(p Param, k int) float64 {
-	switch p {
-	case ParamLeak:
-		return c.analog(cmLeak, k)
-	case ParamReset:
-		return c.analog(cmReset, k)
-	case ParamThreshold:
-		return c.analog(cmThreshold, k)
-	case ParamTauMem:
-		return c.analog(cmTauMem, k)
-	case ParamTauSyn:
-		return c.analog(cmTauSyn, k)
-	case ParamRefractory:
-		return c.analog(cmRefractory, k)
-	case ParamSynGain:
-		return c.analog(cmSynGain, k)
-	case ParamCADCOffset:
-		return c.die.cadcOff[k] - c.cadcCorr[k]
-	}
-	return math.NaN()
 }
 
 // Codes returns the CapMem codes of p for every circuit (nil for
 // ParamCADCOffset, which is a digital correction, not a CapMem cell).
 func (c *Chip) Codes(p Param) []uint16 {
+	m, ok := capMemOf(p)
+	if !ok {
+		return nil
+	}
+	out := make([]uint16, Circuits)
+	copy(out, c.codes[m][:])
+	return out
+}
+
+// capMemOf is the CapMem cell that sets p; false for parameters that are
+// not CapMem cells (the CADC offset).
+func capMemOf(p Param) (capMem, bool) {
 	for m := capMem(0); m < numCapMem; m++ {
 		if m.param() == p {
-			out := make([]uint16, Circuits)
-			copy(out, c.codes[m][:])
-			return out
+			return m, true
 		}
 	}
-	return nil
+	return 0, false
 }
 
 // circuitsOf returns the two circuits of logical neuron n: the first fires and
