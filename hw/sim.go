@@ -462,40 +462,52 @@ func (w *worker) refine(m *neuronModel, j int, horizonT float64) {
 // (u0, i0) at tick L, given no further input, whose event key lies at or
 // before tick limit. It returns the key (µs; the crossing is processed
 // before any event of a later tick) and the spike's tick stamp.
+//
+// Only the tick of a crossing matters, so the common case (a threshold above
+// the leak, a membrane rising under a positive current) looks for the first
+// tick boundary b at which u(b) ≥ ϑ, with tabulated propagators: the key is
+// b and the stamp b−1 = floor(t_cross/8 ns). With I > 0 the membrane is
+// concave while it rises (u″ = −u′/τ_mem − I/τ_syn < 0), so the tangent at
+// any boundary k before the peak lies above u: u stays below ϑ until the
+// tangent's root c, and the first candidate is ⌈c⌉. Newton's iteration over
+// boundaries therefore approaches b from below and never steps past it,
+// typically in two or three table reads. Past the peak (u′(k) ≤ 0 with
+// u(k) < ϑ) only a crossing that falls back within the last tick remains;
+// it is stamped in that tick. Other cases (self-firing neurons) use the
+// continuous root finder.
 func crossAfter(m *neuronModel, j int, u0, i0, th float64, L, limit int64) (key float64, stamp int64, ok bool) {
 	tm, ts, d := m.tauM[j], m.tauS[j], m.d[j]
 	hTicks := limit - L
-	if th > 0 && u0 < th && i0-u0/tm > 0 {
-		if ext, ok := extremum(u0, i0, tm, ts, d); ok && ext < tabHiTicks*EventTick {
-			kHi := min(int64(math.Ceil(ext/EventTick)), hTicks)
-			uAt := func(k int64) float64 {
-				p := m.prop(j, k)
-				return u0*p.em + i0*p.f
+	if th > 0 && u0 < th && i0 > 0 {
+		s := i0 - u0/tm // du/dt at boundary k
+		if s <= 0 {
+			return 0, 0, false // at or past the peak, below a threshold above the leak
+		}
+		k, u := int64(0), u0
+		for {
+			// ⌈c⌉ of the tangent root, shifted down by far less than a
+			// tick so a rounding of c can cost a step but never skip b.
+			c := float64(k) + (th-u)/(s*EventTick) - 1e-6
+			if !(c < float64(hTicks)) {
+				return 0, 0, false // first candidate after the limit (or NaN)
 			}
-			hi := int64(-1)
-			switch {
-			case kHi <= 0:
-			case uAt(kHi) >= th:
-				hi = kHi
-			case kHi >= 2 && uAt(kHi-1) >= th:
-				hi = kHi - 1
-			case ext < float64(hTicks)*EventTick && lifU(u0, i0, tm, ts, d, ext) >= th:
-				// crosses and falls back within the tick before kHi
-				return float64(L+kHi) * EventTick, L + kHi - 1, true
+			kn := max(int64(math.Ceil(c)), k+1)
+			p := m.prop(j, kn)
+			un := u0*p.em + i0*p.f
+			if un >= th {
+				return float64(L+kn) * EventTick, L + kn - 1, true
 			}
-			if hi < 0 {
+			sn := i0*p.es - un/tm
+			if sn <= 0 {
+				// The peak lies in (k, kn]: did u cross and fall back within
+				// the tick before kn?
+				if ext, ok := extremum(u0, i0, tm, ts, d); ok && ext < float64(hTicks)*EventTick && lifU(u0, i0, tm, ts, d, ext) >= th {
+					kp := int64(math.Ceil(ext / EventTick))
+					return float64(L+kp) * EventTick, L + kp - 1, true
+				}
 				return 0, 0, false
 			}
-			lo := int64(0)
-			for hi-lo > 1 {
-				mid := (lo + hi) / 2
-				if uAt(mid) >= th {
-					hi = mid
-				} else {
-					lo = mid
-				}
-			}
-			return float64(L+hi) * EventTick, L + hi - 1, true
+			k, u, s = kn, un, sn
 		}
 	}
 	t0 := float64(L) * EventTick
