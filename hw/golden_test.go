@@ -28,7 +28,7 @@ func checkGolden(t *testing.T) {
 		"mnist-run-continuous": "a089b958793faaaf522842edc96da720961cbc5af4e2070969e454e5c2f40567",
 		"mnist-run-strong":     "f7279594b59b040208806adc539711a45a3a62bcb3558c8fdf2d3bccc368736c",
 		"mnist-run-engine":     "7402cd29a18bb649fd2bae6b282e8ce8eacf801345693b27739e2c9a00454ca2",
-		"mnist-run-probe":      "af62745a0561fa4538bb5f2abf79644d32adcde9a86d859ec661fbc979c9d3bc",
+		"mnist-run-probe":      "21018a61d1ce75303cd39e9f6dc50eca715e9aceae25f7621d942aad24ceec8a",
 		"mnist-infer":          "a0d0674803106805dbf98a2989985544cbe1abddadae6e16e04e430da071c26e",
 		"mnist-infer-strong":   "5a358d76e9d71de9a51ca3d2ea77c9790b3886757e00737d13fb93f1bb352f0c",
 		"mnist-infer-hidden":   "37b74d950985b726adb51391f6384b7455b8b713200080f1faaa3f2501971823",

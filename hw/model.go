@@ -2,15 +2,19 @@ package hw
 
 import "math"
 
-// tabTicks is the number of propagators tabulated per neuron: intervals of
-// 0…tabTicks−1 event ticks (2 µs). The CADC frames touch every neuron every
-// 1.7 µs, so nearly all propagations hit the table; longer intervals are
-// computed directly.
-const tabTicks = 256
-
-// tabHiTicks is the range of the second-level table (multiples of tabTicks):
-// propagators up to 4096 ticks (32 µs) are composed from two table entries.
-const tabHiTicks = 16 * tabTicks
+// Propagators over k event ticks are composed from small per-neuron tables,
+// so that the tables of all 256 neurons (200 KB) stay in a core's L2 cache
+// beside the synapse matrix: k = 16h + l < tabTicks from the entries for l
+// and for 16h ticks (tabLo), longer intervals up to tabHiTicks from a table
+// of multiples of tabTicks (tabHi), and beyond that directly. Composition
+// rounds differently from a direct evaluation by a few ulps, far below
+// anything the readout resolves; every path uses the same composed values.
+const (
+	tabLoTicks = 16             // tabLo: l ticks and 16h ticks, l, h < 16
+	tabTicks   = 256            // composed from two tabLo entries
+	tabHiTicks = 16 * tabTicks  // composed with one tabHi entry (32 µs)
+	tabLoRow   = 2 * tabLoTicks // tabLo entries per neuron
+)
 
 // neuronModel is the dynamics of the placed logical neurons, derived from the
 // circuits' analog values. A logical neuron takes threshold, reset and
@@ -28,12 +32,9 @@ type neuronModel struct {
 	cadcCorr     []int
 	cadcCorrF    []float64 // cadcCorr as float64 (readFrame)
 	synGain      [Circuits]float64
-	// tab[j*tabTicks+k]: neuron j over k ticks, neuron-major: a crossing
-	// search reads a few k of one neuron, within its 6 KB
-	tab []prop
-	// tabEm, tabEs, tabF: the same table tick-major and by component,
-	// tab*[k*n+j] (rows of all neurons for the pass of stepQuiet)
-	tabEm, tabEs, tabF      []float64
+	// tabLo[j*tabLoRow+l]: neuron j over l ticks; tabLo[j*tabLoRow+16+h]:
+	// over 16h ticks (l, h < 16). One neuron's entries share 768 bytes.
+	tabLo                   []prop
 	tabHi                   []prop // tabHi[h*n+j]: neuron j over h·tabTicks ticks
 	readoutSD, leakSD, thSD float64
 	ideal                   bool
@@ -97,18 +98,11 @@ func (c *Chip) ensureModel() *neuronModel {
 		m.cadcCorrF[j] = float64(m.cadcCorr[j])
 		m.hasOut[j] = len(c.net.neuronOut[j]) > 0
 	}
-	m.tab = make([]prop, tabTicks*n)
-	for k := 0; k < tabTicks; k++ {
-		dt := float64(k) * EventTick
-		for j := 0; j < n; j++ {
-			m.tab[j*tabTicks+k] = propagator(m.tauM[j], m.tauS[j], m.d[j], dt)
-		}
-	}
-	m.tabEm, m.tabEs, m.tabF = make([]float64, len(m.tab)), make([]float64, len(m.tab)), make([]float64, len(m.tab))
-	for k := 0; k < tabTicks; k++ {
-		for j := 0; j < n; j++ {
-			p := &m.tab[j*tabTicks+k]
-			m.tabEm[k*n+j], m.tabEs[k*n+j], m.tabF[k*n+j] = p.em, p.es, p.f
+	m.tabLo = make([]prop, tabLoRow*n)
+	for j := 0; j < n; j++ {
+		for l := 0; l < tabLoTicks; l++ {
+			m.tabLo[j*tabLoRow+l] = propagator(m.tauM[j], m.tauS[j], m.d[j], float64(l)*EventTick)
+			m.tabLo[j*tabLoRow+tabLoTicks+l] = propagator(m.tauM[j], m.tauS[j], m.d[j], float64(tabLoTicks*l)*EventTick)
 		}
 	}
 	m.tabHi = make([]prop, tabHiTicks/tabTicks*n)
@@ -127,17 +121,37 @@ func (c *Chip) ensureModel() *neuronModel {
 	return m
 }
 
-// prop returns the propagator of neuron j over k ticks.
+// prop returns the propagator of neuron j over k ≥ 0 ticks.
 func (m *neuronModel) prop(j int, k int64) prop {
-	if k < tabTicks {
-		return m.tab[j*tabTicks+int(k)]
+	if uint64(k) < tabTicks {
+		return m.propShort(j, int(k))
 	}
+	return m.propLong(j, k)
+}
+
+// propShort is prop for k < tabTicks: two reads within the neuron's 768
+// bytes of tabLo (compose written out, so that it inlines).
+func (m *neuronModel) propShort(j, k int) prop {
+	t := m.tabLo[j*tabLoRow : (j+1)*tabLoRow]
+	a, b := &t[k%tabLoTicks], &t[tabLoTicks+k/tabLoTicks]
+	return prop{em: a.em * b.em, es: a.es * b.es, f: float64(a.f*b.em) + float64(a.es*b.f)}
+}
+
+// propLong is prop for k ≥ tabTicks.
+func (m *neuronModel) propLong(j int, k int64) prop {
 	if h := k / tabTicks; h < tabHiTicks/tabTicks {
-		// over l then h·256 ticks: F composes as F_l·e_m(h) + e_s(l)·F_h
-		a, b := &m.tab[j*tabTicks+int(k%tabTicks)], &m.tabHi[int(h)*m.n+j]
-		return prop{em: a.em * b.em, es: a.es * b.es, f: a.f*b.em + a.es*b.f}
+		a := m.propShort(j, int(k%tabTicks)) // over l, then h·tabTicks ticks
+		return compose(&a, &m.tabHi[int(h)*m.n+j])
 	}
 	return propagator(m.tauM[j], m.tauS[j], m.d[j], float64(k)*EventTick)
+}
+
+// compose returns the propagator over a's interval followed by b's: the
+// membrane after both is u₀·e_m(a)e_m(b) + I₀·(F_a·e_m(b) + e_s(a)·F_b).
+// The conversions keep the compiler from fusing a multiply-add, so every
+// call site rounds the same way.
+func compose(a, b *prop) prop {
+	return prop{em: a.em * b.em, es: a.es * b.es, f: float64(a.f*b.em) + float64(a.es*b.f)}
 }
 
 // cadcPivot is the code around which a channel's gain error turns.

@@ -63,11 +63,10 @@ type worker struct {
 	stopsIn  []ffStop
 	zf       []float64 // readout noise of feed-forward neurons
 	slowIdx  []int32   // runRange: neurons to redo exactly
-	// runRange: propagators over one long interval
-	propEm, propEs, propF []float64
-	evTicks               []int64 // tick of each input event
-	frameBuf              []uint8 // inference frames
-	noise                 noiseSource
+	rows     rowCache  // runRange: propagators by interval
+	evTicks  []int64   // tick of each input event
+	frameBuf []uint8   // inference frames
+	noise    noiseSource
 }
 
 func (w *worker) ensure(n, nproj int) {
@@ -307,13 +306,7 @@ func (w *worker) applyJumps(m *neuronModel, lo, hi int, T int64, horizonT float6
 		}
 		stamp[j] = gen
 		if k := T - last[j]; k != 0 {
-			var p *prop
-			if k < tabTicks {
-				p = &m.tab[j*tabTicks+int(k)]
-			} else {
-				q := m.prop(j, k)
-				p = &q
-			}
+			p := m.prop(j, k)
 			if rel[j] < 0 {
 				u[j] = u[j]*p.em + cur[j]*p.f
 			}
@@ -349,13 +342,7 @@ func (w *worker) framePass(m *neuronModel, T int64, row []uint8) {
 	w.noise.fill(z, m.readoutSD)
 	for j := 0; j < n; j++ {
 		if k := T - last[j]; k != 0 {
-			var p *prop
-			if k < tabTicks {
-				p = &m.tab[j*tabTicks+int(k)]
-			} else {
-				q := m.prop(j, k)
-				p = &q
-			}
+			p := m.prop(j, k)
 			if rel[j] < 0 {
 				u[j] = u[j]*p.em + cur[j]*p.f
 			}

@@ -152,6 +152,10 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 		f.extProj = append(f.extProj, max(ext, -1))
 		var r levelRange
 		r.lo, r.base, r.frames, r.ok = rangeOf(f, list)
+		r.integrators = r.ok
+		for _, j := range list {
+			r.integrators = r.integrators && math.IsInf(m.thetaU[j], 1)
+		}
 		f.ranges = append(f.ranges, r)
 	}
 	return f
@@ -161,6 +165,8 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 type levelRange struct {
 	lo, base   int
 	frames, ok bool
+	// integrators: every neuron's comparator is off (runIntegrators)
+	integrators bool
 }
 
 // loopEmpty reports whether no neuron is left for the event loop.
@@ -186,7 +192,9 @@ func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, p
 	for lv, list := range plan.levels {
 		w.buildJumps(m, pl, job, plan, lv)
 		w.buildStops(job)
-		if r := plan.ranges[lv]; r.ok {
+		if r := plan.ranges[lv]; r.integrators {
+			w.runIntegrators(m, job, r.lo, r.lo+len(list), r.base, r.frames)
+		} else if r.ok {
 			w.runRange(m, job, r.lo, r.lo+len(list), r.base, r.frames)
 		} else {
 			w.runLevel(m, job, plan, list)
@@ -387,13 +395,7 @@ func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []i
 			if s0 := s.i - s.u/tm; s.rel < 0 && th > 0 && s.u < th &&
 				(s.i <= 0 || (s.u+s.i*fm < th && s.i*fm < th) || s0 <= 0 || th-s.u > s0*float64(k)*EventTick) {
 				if k != 0 {
-					var p *prop
-					if k < tabTicks {
-						p = &m.tab[j*tabTicks+int(k)]
-					} else {
-						q := m.prop(j, k)
-						p = &q
-					}
+					p := m.prop(j, k)
 					s.u = s.u*p.em + s.i*p.f
 					s.i *= p.es
 					s.last = T

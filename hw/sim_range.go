@@ -56,9 +56,6 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	if cap(w.slowIdx) < cnt {
 		w.slowIdx = make([]int32, 0, cnt)
 	}
-	if cap(w.propEm) < cnt {
-		w.propEm, w.propEs, w.propF = make([]float64, cnt), make([]float64, cnt), make([]float64, cnt)
-	}
 	stops := w.stopsIn
 	if frames {
 		stops = w.stopsAll
@@ -68,17 +65,7 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 		T := st.tick
 		k := T - prev
 		dtk := float64(k) * EventTick
-		var row propRows
-		if k < tabTicks { // row 0 is the identity
-			a, b := int(k)*n+lo, int(k)*n+hi
-			row = propRows{em: m.tabEm[a:b], es: m.tabEs[a:b], f: m.tabF[a:b]}
-		} else {
-			row = propRows{em: w.propEm[:cnt], es: w.propEs[:cnt], f: w.propF[:cnt]}
-			for x := range cnt {
-				p := m.prop(lo+x, k)
-				row.em[x], row.es[x], row.f[x] = p.em, p.es, p.f
-			}
-		}
+		row := w.rows.get(m, lo, hi, k)
 		var jrow []float32
 		if st.group >= 0 {
 			jrow = w.jump[int(st.group)*n+lo : int(st.group)*n+hi]
@@ -112,9 +99,125 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	}
 }
 
+// runIntegrators is runRange for a range of leaky integrators (comparator
+// off: no crossing, no refractory state), such as a readout layer. Every
+// neuron is quiet, so each stop is the quiet step of stepQuiet, the same
+// operations in the same order (the codes equal runRange's), composed from
+// the propagator tables in the same loop; nothing happens after the last
+// stop.
+func (w *worker) runIntegrators(m *neuronModel, job *sampleJob, lo, hi, base int, frames bool) {
+	n := m.n
+	nsampled := n
+	if job.sampled != nil {
+		nsampled = len(job.sampled)
+	}
+	cnt := hi - lo
+	u, cur, rel := w.u[lo:hi], w.i[lo:hi], w.rel[lo:hi]
+	cur, rel = cur[:cnt], rel[:cnt]
+	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
+	ca, cb, corr, corrF := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi], m.cadcCorrF[lo:hi]
+	tab := m.tabLo[lo*tabLoRow : hi*tabLoRow]
+	if cap(w.zf) < cnt {
+		w.zf = make([]float64, cnt)
+	}
+	z := w.zf[:cnt]
+	stops := w.stopsIn
+	if frames {
+		stops = w.stopsAll
+	}
+	prev := int64(0)
+	for _, st := range stops {
+		T := st.tick
+		if k := T - prev; uint64(k) < tabTicks {
+			kl, kh := int(k)%tabLoTicks, tabLoTicks+int(k)/tabLoTicks
+			for x := range u {
+				t := tab[x*tabLoRow : (x+1)*tabLoRow]
+				a, b := &t[kl], &t[kh]
+				em, es, f := a.em*b.em, a.es*b.es, float64(a.f*b.em)+float64(a.es*b.f)
+				ui, ii := u[x], cur[x]
+				u[x], cur[x] = float64(ui*em)+float64(ii*f), ii*es
+			}
+		} else {
+			for x := range u {
+				p := m.propLong(lo+x, k)
+				ui, ii := u[x], cur[x]
+				u[x], cur[x] = float64(ui*p.em)+float64(ii*p.f), ii*p.es
+			}
+		}
+		if st.frame >= 0 {
+			w.noiseF.fill(z, m.readoutSD)
+			out := job.cadc[int(st.frame)*nsampled+base : int(st.frame)*nsampled+base+cnt]
+			readFrame(out, u, rel, resetU, leak, ca, cb, z, corrF, corr)
+		}
+		if st.group >= 0 {
+			jrow := w.jump[int(st.group)*n+lo : int(st.group)*n+hi]
+			for x, j := range jrow[:cnt] {
+				cur[x] += float64(j)
+			}
+		}
+		prev = T
+	}
+}
+
 // propRows are the propagators of a range of neurons over one interval, by
 // component (see prop).
 type propRows struct{ em, es, f []float64 }
+
+// rowCache keeps the propagator rows of the last few intervals a worker
+// used: the stops of a sample (and of the next) mostly repeat a few
+// intervals, such as the 1.7 µs of the input bins, so a row is composed
+// once and then read by the flat passes of many samples.
+type rowCache struct {
+	entries [5]rowEntry // the last one is scratch for small ranges
+	next    int         // round-robin victim among the others
+}
+
+type rowEntry struct {
+	m      *neuronModel
+	lo, hi int
+	k      int64
+	rows   propRows
+}
+
+// get returns the propagators of neurons lo…hi−1 over k ticks. Rows of
+// small ranges are composed afresh into the last entry, never cached: they
+// are cheap, and their stops (spike deliveries) rarely repeat an interval.
+func (c *rowCache) get(m *neuronModel, lo, hi int, k int64) propRows {
+	if hi-lo < rowCacheMin {
+		return c.entries[len(c.entries)-1].fill(m, lo, hi, k, nil)
+	}
+	for i := range c.entries[:len(c.entries)-1] {
+		if e := &c.entries[i]; e.m == m && e.lo == lo && e.hi == hi && e.k == k {
+			return e.rows
+		}
+	}
+	e := &c.entries[c.next]
+	c.next = (c.next + 1) % (len(c.entries) - 1)
+	return e.fill(m, lo, hi, k, m)
+}
+
+// rowCacheMin is the smallest range whose rows are cached.
+const rowCacheMin = 32
+
+// fill composes the rows into e and keys e by key (nil: no key).
+func (e *rowEntry) fill(m *neuronModel, lo, hi int, k int64, key *neuronModel) propRows {
+	cnt := hi - lo
+	if cap(e.rows.em) < cnt {
+		e.rows = propRows{em: make([]float64, cnt), es: make([]float64, cnt), f: make([]float64, cnt)}
+	}
+	r := propRows{em: e.rows.em[:cnt], es: e.rows.es[:cnt], f: e.rows.f[:cnt]}
+	for x := range cnt {
+		var p prop
+		if uint64(k) < tabTicks {
+			p = m.propShort(lo+x, int(k))
+		} else {
+			p = m.propLong(lo+x, k)
+		}
+		r.em[x], r.es[x], r.f[x] = p.em, p.es, p.f
+	}
+	e.m, e.lo, e.hi, e.k, e.rows = key, lo, hi, k, r
+	return r
+}
 
 // stepQuiet advances by one table row (row.*[x]: the propagator of neuron x
 // over dt µs) every neuron that is free and cannot reach threshold within
