@@ -5,6 +5,8 @@ import (
 	gonumblas "gonum.org/v1/gonum/blas/gonum"
 )
 
+//go:generate go run gen_addrows.go
+
 // hasAVX2 selects the 8-lane kernel (the CPU and the OS support AVX2).
 var hasAVX2 = cpu.X86.HasAVX2
 
@@ -19,7 +21,7 @@ func addKernel(dst, src []float32) {
 	blas32.Saxpy(len(dst), 1, src, 1, dst, 1) // ×1 is exact: a plain sum
 }
 
-// addAVX2 is dst[i] += src[i] for i < n, 32 lanes per step (addf32_amd64.s).
+// addAVX2 is dst[i] += src[i] for i < n, 32 lanes per step (add_amd64.s).
 //
 //go:noescape
 func addAVX2(dst, src *float32, n int)
@@ -36,7 +38,8 @@ func addRowsKernel(dst, src []float32, offs []int32) {
 }
 
 // addRowsAVX2 is dst[i] += src[offs[r]+i] for r < m, i < n, rows in order,
-// 32 lanes of dst held in registers at a time (addf32_amd64.s).
+// n >= 1 and m >= 1, up to 128 lanes of dst held in registers at a time
+// (addrows_amd64.s, written by gen_addrows.go).
 //
 //go:noescape
 func addRowsAVX2(dst *float32, n int, src *float32, offs *int32, m int)

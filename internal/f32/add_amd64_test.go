@@ -8,4 +8,12 @@ func TestAddKernelSSE(t *testing.T) {
 	hasAVX2 = false
 	checkAddKernel(t)
 	checkAddRows(t)
+	checkAddRowsBits(t)
+}
+
+// TestHasAVX2 says which kernel the other tests exercised.
+func TestHasAVX2(t *testing.T) {
+	if !hasAVX2 {
+		t.Log("no AVX2: the AVX2 kernels are not tested on this CPU")
+	}
 }
