@@ -63,11 +63,6 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 	if !(window > 0) || window > maxDuration || !(period >= EventTick) || math.IsInf(period, 0) {
 		return nil, fmt.Errorf("hw: inference window %g µs and period %g µs; need window > 0 and period ≥ %g µs", opt.Window, opt.Period, EventTick)
 	}
-	for k := range batch {
-		if err := c.checkStimulus(k, &batch[k]); err != nil {
-			return nil, err
-		}
-	}
 	m := c.ensureModel()
 	sampled := make([]int32, ro.Size)
 	for i := range sampled {
@@ -83,17 +78,22 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 	peaks := make([]int16, len(batch)*ro.Size)
 	maxes := make([]uint8, len(batch)*ro.Size)
 	base := c.seq
-	c.seq += uint64(len(batch))
+	var bad firstError
 	c.parallel(len(batch), func(w *worker, k int) {
 		s := &batch[k]
 		onset := 0.0
 		if len(s.Events) > 0 {
 			onset = s.Events[0].Time
 		}
+		ticks, err := w.eventTicks(k, s, onset, c.net.inputs)
+		if err != nil {
+			bad.set(k, err)
+			return
+		}
 		if cap(w.frameBuf) < frames*ro.Size {
 			w.frameBuf = make([]uint8, frames*ro.Size)
 		}
-		job := sampleJob{events: s.Events, t0: onset, horizon: tickOf(window) + 1, frames: frames,
+		job := sampleJob{events: s.Events, ticks: ticks, t0: onset, horizon: tickOf(window) + 1, frames: frames,
 			period: period, sampled: sampled, cadc: w.frameBuf[:frames*ro.Size], plan: plan}
 		w.noise = noiseSource{rng: newRNG(c.opt.NoiseSeed, noiseStream, base+uint64(k))}
 		w.simulate(m, c.net, &job)
@@ -114,5 +114,9 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 			}
 		}
 	})
+	if bad.err != nil {
+		return nil, bad.err
+	}
+	c.seq += uint64(len(batch))
 	return out, nil
 }

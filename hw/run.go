@@ -20,24 +20,70 @@ func (e *StimulusError) Error() string { return fmt.Sprintf("hw: sample %d: %s",
 // far larger; this guards against nonsense input).
 const maxDuration = 1e6
 
-func (c *Chip) checkStimulus(k int, s *Stimulus) error {
+// eventTicks checks sample k (its duration; its events: finite times ≥ 0,
+// sorted, from an existing input) and returns the events' ticks after t0 in
+// w.evTicks. It runs on the workers: one pass over the events both validates
+// and converts them.
+func (w *worker) eventTicks(k int, s *Stimulus, t0 float64, inputs int) ([]int64, error) {
 	if !(s.Duration > 0) || s.Duration > maxDuration {
-		return &StimulusError{k, fmt.Sprintf("duration %g µs; need 0 < duration ≤ %g µs", s.Duration, float64(maxDuration))}
+		return nil, &StimulusError{k, fmt.Sprintf("duration %g µs; need 0 < duration ≤ %g µs", s.Duration, float64(maxDuration))}
 	}
+	ev := s.Events
+	if cap(w.evTicks) < len(ev) {
+		w.evTicks = make([]int64, len(ev))
+	}
+	ticks := w.evTicks[:len(ev)]
 	prev := 0.0
-	for i, e := range s.Events {
-		if !(e.Time >= 0) || math.IsInf(e.Time, 0) {
-			return &StimulusError{k, fmt.Sprintf("event %d at time %g µs; times must be finite and ≥ 0", i, e.Time)}
-		}
-		if e.Time < prev {
-			return &StimulusError{k, fmt.Sprintf("event %d at %g µs comes after %g µs; events must be sorted by time", i, e.Time, prev)}
+	for i := range ev {
+		e := &ev[i]
+		// one test for NaN, negative, unsorted and huge times
+		if !(e.Time >= prev && e.Time <= maxEventTime) || uint32(e.Source) >= uint32(inputs) {
+			return nil, eventError(k, ev, i, inputs)
 		}
 		prev = e.Time
-		if e.Source < 0 || int(e.Source) >= c.net.inputs {
-			return &StimulusError{k, fmt.Sprintf("event %d from input %d; the network has inputs 0..%d", i, e.Source, c.net.inputs-1)}
+		// tickOf written out: e.Time ≥ t0 here, so the rounding of
+		// x ≥ 0 is floor(x) and one more from a fraction of ½ up
+		x := (e.Time - t0) / EventTick
+		t := int64(x)
+		if x-float64(t) >= 0.5 {
+			t++
 		}
+		ticks[i] = t
 	}
-	return nil
+	return ticks, nil
+}
+
+// maxEventTime bounds event times far beyond any duration, so that their
+// ticks are exact integers.
+const maxEventTime = 1 << 40
+
+// eventError says what is wrong with event i of sample k.
+func eventError(k int, ev []Event, i, inputs int) error {
+	e := ev[i]
+	switch {
+	case !(e.Time >= 0) || e.Time > maxEventTime:
+		return &StimulusError{k, fmt.Sprintf("event %d at time %g µs; times must be finite and ≥ 0 (at most %g µs)", i, e.Time, float64(maxEventTime))}
+	case i > 0 && e.Time < ev[i-1].Time:
+		return &StimulusError{k, fmt.Sprintf("event %d at %g µs comes after %g µs; events must be sorted by time", i, e.Time, ev[i-1].Time)}
+	default:
+		return &StimulusError{k, fmt.Sprintf("event %d from input %d; the network has inputs 0..%d", i, e.Source, inputs-1)}
+	}
+}
+
+// firstError keeps the error of the lowest sample index reported to it by
+// the workers, so a batch fails with the same error on any number of cores.
+type firstError struct {
+	mu  sync.Mutex
+	k   int
+	err error
+}
+
+func (f *firstError) set(k int, err error) {
+	f.mu.Lock()
+	if f.err == nil || k < f.k {
+		f.k, f.err = k, err
+	}
+	f.mu.Unlock()
 }
 
 // Run plays every sample of batch and returns its observations. Samples are
@@ -71,11 +117,6 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 			return nil, fmt.Errorf("hw: probe neuron %d; the network has neurons 0..%d", j, c.net.neurons-1)
 		}
 	}
-	for k := range batch {
-		if err := c.checkStimulus(k, &batch[k]); err != nil {
-			return nil, err
-		}
-	}
 	m := c.ensureModel()
 	n := c.net.neurons
 	plan := m.planRun
@@ -87,15 +128,20 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 	}
 	obs := make([]Observation, len(batch))
 	base := c.seq
-	c.seq += uint64(len(batch))
+	var bad firstError
 	c.parallel(len(batch), func(w *worker, k int) {
 		s := &batch[k]
+		ticks, err := w.eventTicks(k, s, 0, c.net.inputs)
+		if err != nil {
+			bad.set(k, err)
+			return
+		}
 		frames := opt.Frames
 		if frames == 0 {
 			frames = int(math.Floor(s.Duration/period+1e-9)) + 1
 		}
 		horizon := max(tickOf(s.Duration), tickOf(float64(frames-1)*period)+1)
-		job := sampleJob{events: s.Events, horizon: horizon, frames: frames, period: period,
+		job := sampleJob{events: s.Events, ticks: ticks, horizon: horizon, frames: frames, period: period,
 			cadc: make([]uint8, frames*n), plan: plan}
 		o := &obs[k]
 		if len(opt.Probe) > 0 {
@@ -115,6 +161,10 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 		o.CADC = job.cadc
 		o.Spikes = append([]Spike(nil), w.spikes...)
 	})
+	if bad.err != nil {
+		return nil, bad.err
+	}
+	c.seq += uint64(len(batch))
 	return obs, nil
 }
 

@@ -2,6 +2,7 @@ package hw
 
 import (
 	"errors"
+	"math"
 	"reflect"
 	"runtime"
 	"strings"
@@ -155,12 +156,41 @@ func TestStimulusErrors(t *testing.T) {
 		{Stimulus{Duration: 0}, "duration"},
 		{Stimulus{Duration: 10, Events: []Event{{Time: 2}, {Time: 1}}}, "sorted"},
 		{Stimulus{Duration: 10, Events: []Event{{Time: -1}}}, "≥ 0"},
+		{Stimulus{Duration: 10, Events: []Event{{Time: math.NaN()}}}, "finite"},
+		{Stimulus{Duration: 10, Events: []Event{{Time: 1}, {Time: math.Inf(1)}}}, "finite"},
 		{Stimulus{Duration: 10, Events: []Event{{Time: 1, Source: 2}}}, "input 2"},
+		{Stimulus{Duration: 10, Events: []Event{{Time: 1, Source: -1}}}, "input -1"},
 	} {
+		seq := c.Sequence()
 		_, err := c.Run([]Stimulus{{Duration: 1}, cs.s}, RunOptions{})
 		var se *StimulusError
 		if !errors.As(err, &se) || se.Sample != 1 || !strings.Contains(err.Error(), cs.msg) {
-			t.Errorf("%+v: %v", cs.s, err)
+			t.Errorf("Run %+v: %v", cs.s, err)
+		}
+		_, err = c.Infer([]Stimulus{{Duration: 1}, cs.s}, InferOptions{Readout: Population{Size: 1}})
+		if !errors.As(err, &se) || se.Sample != 1 || !strings.Contains(err.Error(), cs.msg) {
+			t.Errorf("Infer %+v: %v", cs.s, err)
+		}
+		if c.Sequence() != seq {
+			t.Errorf("%+v: a refused batch advanced the noise sequence %d -> %d", cs.s, seq, c.Sequence())
+		}
+	}
+	// Several bad samples: the lowest index is reported, on any number of
+	// workers (they check their samples in parallel).
+	batch := make([]Stimulus, 64)
+	for k := range batch {
+		batch[k] = Stimulus{Duration: 10, Events: []Event{{Time: 1}}}
+	}
+	batch[40].Events[0].Source = 7
+	batch[9].Events[0].Time = -2
+	batch[50].Duration = 0
+	for _, procs := range []int{1, 2, 4} {
+		prev := runtime.GOMAXPROCS(procs)
+		_, err := c.Run(batch, RunOptions{})
+		runtime.GOMAXPROCS(prev)
+		var se *StimulusError
+		if !errors.As(err, &se) || se.Sample != 9 {
+			t.Errorf("GOMAXPROCS %d: %v, want the error of sample 9", procs, err)
 		}
 	}
 	if _, err := c.Run([]Stimulus{{Duration: 1}}, RunOptions{Probe: []int{5}}); err == nil {

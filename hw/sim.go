@@ -64,7 +64,7 @@ type worker struct {
 	zf       []float64 // readout noise of feed-forward neurons
 	slowIdx  []int32   // runRange: neurons to redo exactly
 	rows     rowCache  // runRange: propagators by interval
-	evTicks  []int64   // tick of each input event
+	evTicks  []int64   // tick of each input event (eventTicks)
 	frameBuf []uint8   // inference frames
 	noise    noiseSource
 }
@@ -97,6 +97,7 @@ func (w *worker) ensure(n, nproj int) {
 // sampleJob describes one sample for simulate.
 type sampleJob struct {
 	events  []Event
+	ticks   []int64 // tick of each event after t0 (worker.eventTicks)
 	t0      float64 // subtracted from event times (inference: the onset)
 	horizon int64   // ticks simulated; inputs and spikes at or after it are dropped
 	frames  int
@@ -111,13 +112,31 @@ type sampleJob struct {
 	probeOut [][]float64
 }
 
-func tickOf(t float64) int64 { return int64(math.Round(t / EventTick)) }
+// tickOf rounds a time to the nearest event tick (half away from zero, as
+// math.Round; the common case t ≥ 0 without its bit manipulation).
+func tickOf(t float64) int64 {
+	x := t / EventTick
+	if !(x >= 0 && x < 1<<52) {
+		return int64(math.Round(x))
+	}
+	i := int64(x) // floor; x − i is exact
+	if x-float64(i) >= 0.5 {
+		i++
+	}
+	return i
+}
 
 // simulate runs one sample; spikes are appended to w.spikes (which it resets).
 // The caller seeds w.noise.
 func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	n := m.n
 	w.ensure(n, len(pl.projs))
+	if job.ticks == nil && len(job.events) > 0 { // a caller that did not check
+		job.ticks = make([]int64, len(job.events))
+		for k, e := range job.events {
+			job.ticks[k] = tickOf(e.Time - job.t0)
+		}
+	}
 	// This sample's leak and threshold offsets (slow membrane noise).
 	dl, dth := w.leak[:n], w.thetaU[:n]
 	w.noise.fill(dl, m.leakSD)
@@ -185,7 +204,7 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	}
 	evTick := int64(math.MaxInt64)
 	if nev > 0 {
-		evTick = tickOf(job.events[0].Time - job.t0)
+		evTick = job.ticks[0]
 	}
 
 	for {
@@ -261,7 +280,7 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 				ev++
 				evTick = math.MaxInt64
 				if ev < nev {
-					evTick = tickOf(job.events[ev].Time - job.t0)
+					evTick = job.ticks[ev]
 				}
 			}
 			for dhead < len(w.deliv) && w.deliv[dhead].tick == T {

@@ -156,6 +156,9 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 		for _, j := range list {
 			r.integrators = r.integrators && math.IsInf(m.thetaU[j], 1)
 		}
+		if r.integrators && len(list) <= maxIntegratorTab {
+			r.tab = integratorTab(m, r.lo, r.lo+len(list))
+		}
 		f.ranges = append(f.ranges, r)
 	}
 	return f
@@ -167,6 +170,26 @@ type levelRange struct {
 	frames, ok bool
 	// integrators: every neuron's comparator is off (runIntegrators)
 	integrators bool
+	// tab[k*len+x]: propagator of neuron lo+x over k < tabTicks ticks (nil
+	// for a range over maxIntegratorTab)
+	tab []prop
+}
+
+// maxIntegratorTab bounds the ranges of integrators that get their own
+// tick-major propagator table (6 KB per neuron).
+const maxIntegratorTab = 32
+
+// integratorTab returns the propagators of neurons lo…hi−1 over 0…tabTicks−1
+// ticks, tick-major: a stop of runIntegrators reads one contiguous row.
+func integratorTab(m *neuronModel, lo, hi int) []prop {
+	cnt := hi - lo
+	t := make([]prop, tabTicks*cnt)
+	for k := range tabTicks {
+		for x := range cnt {
+			t[k*cnt+x] = m.propShort(lo+x, k)
+		}
+	}
+	return t
 }
 
 // loopEmpty reports whether no neuron is left for the event loop.
@@ -183,17 +206,13 @@ type ffStop struct {
 // whole sample, writes their CADC frames, and collects their spikes
 // (w.fspikes) and the deliveries of those spikes (w.fdeliv, sorted).
 func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, plan *ffPlan) {
-	w.evTicks = w.evTicks[:0]
-	for _, e := range job.events {
-		w.evTicks = append(w.evTicks, tickOf(e.Time-job.t0))
-	}
 	w.fspikes = w.fspikes[:0]
 	w.fdeliv = w.fdeliv[:0]
 	for lv, list := range plan.levels {
 		w.buildJumps(m, pl, job, plan, lv)
 		w.buildStops(job)
 		if r := plan.ranges[lv]; r.integrators {
-			w.runIntegrators(m, job, r.lo, r.lo+len(list), r.base, r.frames)
+			w.runIntegrators(m, job, r.lo, r.lo+len(list), r.base, r.frames, r.tab)
 		} else if r.ok {
 			w.runRange(m, job, r.lo, r.lo+len(list), r.base, r.frames)
 		} else {
@@ -203,31 +222,31 @@ func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, p
 	}
 }
 
-// buildJumps groups the inputs of one level by tick — external events and
-// the spikes of lower levels (w.fdeliv) — and sums their current jumps:
-// w.gTicks[g], w.jump[g*n+j].
+// buildJumps groups the inputs of one level by tick — external events (if
+// the level has external input) and the spikes of lower levels (w.fdeliv) —
+// and sums their current jumps: w.gTicks[g], w.jump[g*n+j].
 func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan *ffPlan, lv int) {
 	n := m.n
 	bit := uint64(1) << lv
 	clo, chi := plan.clearLo[lv], plan.clearHi[lv]
 	w.gTicks = w.gTicks[:0]
+	ev, et, dl := job.events, job.ticks, w.fdeliv
+	ne := 0 // the events before the horizon (ticks ascend)
+	if plan.extLvl&bit != 0 {
+		ne = len(ev)
+		for ne > 0 && et[ne-1] >= job.horizon {
+			ne--
+		}
+	}
+	ev, et = ev[:ne], et[:ne]
 	e, d := 0, 0
-	ev, dl := job.events, w.fdeliv
-	et := w.evTicks
-	for {
+	for e < ne || d < len(dl) {
 		T := int64(math.MaxInt64)
-		if e < len(ev) {
-			if t := et[e]; t < job.horizon {
-				T = t
-			} else {
-				e = len(ev)
-			}
+		if e < ne {
+			T = et[e]
 		}
 		if d < len(dl) {
 			T = min(T, dl[d].tick)
-		}
-		if T == math.MaxInt64 {
-			return
 		}
 		g := len(w.gTicks)
 		w.gTicks = append(w.gTicks, T)
@@ -236,12 +255,7 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 		}
 		w.jump = w.jump[:(g+1)*n]
 		row := w.jump[g*n : (g+1)*n]
-		clear(row[clo:chi])       // the rest is never read at this level
-		if plan.extLvl&bit == 0 { // the events only mark the stop
-			for e < len(ev) && et[e] == T {
-				e++
-			}
-		}
+		clear(row[clo:chi]) // the rest is never read at this level
 		// Consecutive contributions through the same projection are summed
 		// by one addRows call; the order of the additions is kept.
 		batch := -1
@@ -250,13 +264,13 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 			pp := &pl.projs[ep]
 			lo, size, stride := pp.Pre.Offset, pp.Pre.Size, pp.PostSize
 			batch = ep
-			for ; e < len(ev) && et[e] == T; e++ {
+			for ; e < ne && et[e] == T; e++ {
 				if k := int(ev[e].Source) - lo; uint(k) < uint(size) {
 					offs = append(offs, int32(k*stride))
 				}
 			}
 		}
-		for ; e < len(ev) && et[e] == T; e++ {
+		for ; e < ne && et[e] == T; e++ {
 			src := int(ev[e].Source)
 			for _, p := range pl.inputOut[src] {
 				if plan.projLvl[p]&bit != 0 {
@@ -287,14 +301,29 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 }
 
 // flushRows adds the rows offs of projection p's jumps to row (the jumps of
-// one tick, all neurons) and returns offs emptied; p < 0 means none.
+// one tick, all neurons) and returns offs emptied; p < 0 means none. Short
+// rows (a readout layer) are added here: the vector kernel's set-up would
+// cost more than the sums.
 func flushRows(pl *placement, row []float32, p int, offs []int32) []int32 {
 	if p >= 0 && len(offs) > 0 {
 		pp := &pl.projs[p]
-		f32.AddRows(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff, offs)
+		dst := row[pp.PostOffset : pp.PostOffset+pp.PostSize]
+		if len(dst) <= shortRow {
+			for _, o := range offs {
+				src := pp.eff[o : int(o)+len(dst)]
+				for x := range dst {
+					dst[x] += src[x]
+				}
+			}
+		} else {
+			f32.AddRows(dst, pp.eff, offs)
+		}
 	}
 	return offs[:0]
 }
+
+// shortRow is the longest row flushRows sums without the vector kernel.
+const shortRow = 16
 
 // buildStops merges the input ticks with the frame ticks: w.stopsAll for
 // sampled neurons, w.stopsIn (inputs only) for the others.

@@ -102,10 +102,10 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 // runIntegrators is runRange for a range of leaky integrators (comparator
 // off: no crossing, no refractory state), such as a readout layer. Every
 // neuron is quiet, so each stop is the quiet step of stepQuiet, the same
-// operations in the same order (the codes equal runRange's), composed from
-// the propagator tables in the same loop; nothing happens after the last
-// stop.
-func (w *worker) runIntegrators(m *neuronModel, job *sampleJob, lo, hi, base int, frames bool) {
+// operations in the same order (the codes equal runRange's), with the
+// propagators from tab (see integratorTab; nil: composed here); nothing
+// happens after the last stop.
+func (w *worker) runIntegrators(m *neuronModel, job *sampleJob, lo, hi, base int, frames bool, tab []prop) {
 	n := m.n
 	nsampled := n
 	if job.sampled != nil {
@@ -116,7 +116,6 @@ func (w *worker) runIntegrators(m *neuronModel, job *sampleJob, lo, hi, base int
 	cur, rel = cur[:cnt], rel[:cnt]
 	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
 	ca, cb, corr, corrF := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi], m.cadcCorrF[lo:hi]
-	tab := m.tabLo[lo*tabLoRow : hi*tabLoRow]
 	if cap(w.zf) < cnt {
 		w.zf = make([]float64, cnt)
 	}
@@ -128,18 +127,16 @@ func (w *worker) runIntegrators(m *neuronModel, job *sampleJob, lo, hi, base int
 	prev := int64(0)
 	for _, st := range stops {
 		T := st.tick
-		if k := T - prev; uint64(k) < tabTicks {
-			kl, kh := int(k)%tabLoTicks, tabLoTicks+int(k)/tabLoTicks
-			for x := range u {
-				t := tab[x*tabLoRow : (x+1)*tabLoRow]
-				a, b := &t[kl], &t[kh]
-				em, es, f := a.em*b.em, a.es*b.es, float64(a.f*b.em)+float64(a.es*b.f)
+		if k := T - prev; tab != nil && uint64(k) < tabTicks {
+			row := tab[int(k)*cnt : int(k+1)*cnt]
+			for x := range row {
+				p := &row[x]
 				ui, ii := u[x], cur[x]
-				u[x], cur[x] = float64(ui*em)+float64(ii*f), ii*es
+				u[x], cur[x] = float64(ui*p.em)+float64(ii*p.f), ii*p.es
 			}
 		} else {
 			for x := range u {
-				p := m.propLong(lo+x, k)
+				p := m.prop(lo+x, k)
 				ui, ii := u[x], cur[x]
 				u[x], cur[x] = float64(ui*p.em)+float64(ii*p.f), ii*p.es
 			}
