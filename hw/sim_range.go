@@ -87,15 +87,15 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 		}
 		prev = T
 	}
-	// Spikes between the last stop and the horizon; the final state itself
-	// is not observed, so quiet neurons are left where they are.
-	dt := float64(job.horizon-prev) * EventTick
-	for x := range u {
-		if rel[x] < 0 && quietFor(u[x], cur[x], thetaU[x], fMax[x], invTau[x], dt) {
-			continue
+	// Spikes between the last stop and the horizon. The final state itself
+	// is not observed; stepQuiet's test sorts out the neurons to redo.
+	if k := job.horizon - prev; k > 0 {
+		row := w.rows.get(m, lo, hi, k)
+		slow := stepQuiet(u, cur, rel, thetaU, invTau, row, nil, float64(k)*EventTick, w.slowIdx[:0])
+		for _, x := range slow {
+			s := ffState{u: u[x], i: cur[x], last: prev, rel: rel[x]}
+			w.ffAdvance(m, lo+int(x), &s, thetaU[x], job.horizon, job.horizon)
 		}
-		s := ffState{u: u[x], i: cur[x], last: prev, rel: rel[x]}
-		w.ffAdvance(m, lo+x, &s, thetaU[x], job.horizon, job.horizon)
 	}
 }
 
@@ -217,14 +217,18 @@ func (e *rowEntry) fill(m *neuronModel, lo, hi int, k int64, key *neuronModel) p
 }
 
 // stepQuiet advances by one table row (row.*[x]: the propagator of neuron x
-// over dt µs) every neuron that is free and cannot reach threshold within
-// dt by the slope bound of quietFor, adds its current jump (jump[x]; none if
-// jump is nil), and appends the others to slow, leaving their state as it
-// was. (With s₀ ≤ 0 the slope test reduces to u < ϑ, so the non-rising case
-// needs no test of its own.) It is the inner loop of the feed-forward
-// levels: a vector kernel takes blocks of 4 neurons where the CPU has one,
-// the scalar loop the rest. Every lane does the scalar loop's operations in the
-// same order, so both give the same bits.
+// over dt µs) every neuron that is free and certainly stays below threshold
+// within dt, adds its current jump (jump[x]; none if jump is nil), and
+// appends the others to slow, leaving their state as it was. A neuron is
+// quiet if the slope bound of quietFor keeps it below (with s₀ ≤ 0 that
+// test reduces to u < ϑ, so the non-rising case needs no test of its own),
+// or if it ends the interval below threshold and still rising: u has at most
+// one extremum, so a membrane rising at both ends rose all along and its
+// maximum is the end value (a minimum inside would need s₀ < 0, which the
+// first test covers). It is the inner loop of the feed-forward levels: a
+// vector kernel takes blocks of 4 neurons where the CPU has one, the scalar
+// loop the rest. Every lane does the scalar loop's operations in the same
+// order, so both give the same bits.
 func stepQuiet(u, cur []float64, rel []int64, thetaU, invTauM []float64, row propRows, jump []float32, dt float64, slow []int32) []int32 {
 	n := len(u)
 	cur, rel, thetaU, invTauM = cur[:n], rel[:n], thetaU[:n], invTauM[:n]
@@ -248,15 +252,16 @@ func stepQuietScalar(x0 int, u, cur []float64, rel []int64, thetaU, invTauM []fl
 	cur, rel, thetaU, invTauM = cur[:n], rel[:n], thetaU[:n], invTauM[:n]
 	em, es, f := row.em[:n], row.es[:n], row.f[:n]
 	for x := x0; x < n; x++ {
-		ui, ii, th := u[x], cur[x], thetaU[x]
-		if s0 := ii - ui*invTauM[x]; ui < th && th-ui > s0*dt && rel[x] < 0 && th > 0 {
-			// the conversion rounds the decay before the jump is added
-			// (no fused multiply-add), as two separate steps would
-			c := float64(ii * es[x])
+		ui, ii, th, it := u[x], cur[x], thetaU[x], invTauM[x]
+		// the conversions round each product as the vector lanes do (no
+		// fused multiply-add)
+		s0 := ii - float64(ui*it)
+		un, ie := float64(ui*em[x])+float64(ii*f[x]), float64(ii*es[x])
+		if (ui < th && th-ui > s0*dt || un < th && ie-float64(un*it) >= 0) && rel[x] < 0 && th > 0 {
 			if jump != nil {
-				c += float64(jump[x])
+				ie += float64(jump[x])
 			}
-			u[x], cur[x] = ui*em[x]+ii*f[x], c
+			u[x], cur[x] = un, ie
 			continue
 		}
 		slow = append(slow, int32(x))

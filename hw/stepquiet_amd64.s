@@ -3,8 +3,9 @@
 // func stepQuietAVX2(u, cur *float64, rel *int64, thetaU, invTauM, em, es, f *float64, jump *float32, n int, dt float64, slow *int32) int
 //
 // Per block of 4 neurons x (n a multiple of 4):
-//	s0 = cur − u·invTauM;  quiet = u < θ ∧ θ−u > s0·dt ∧ rel < 0 ∧ θ > 0
-//	where quiet: u = u·em + cur·f;  cur = cur·es (+ float64(jump))
+//	s0 = cur − u·invTauM;  u' = u·em + cur·f;  I' = cur·es;  s' = I' − u'·invTauM
+//	quiet = (u < θ ∧ θ−u > s0·dt ∨ u' < θ ∧ s' ≥ 0) ∧ rel < 0 ∧ θ > 0
+//	where quiet: u = u';  cur = I' (+ float64(jump))
 //	the others: their index to slow (R12 walks along it)
 // Each lane does the scalar code's operations in its order (no FMA).
 TEXT ·stepQuietAVX2(SB), NOSPLIT, $0-104
@@ -28,26 +29,32 @@ block:
 	VMOVUPD (AX)(R13*8), Y0          // u
 	VMOVUPD (BX)(R13*8), Y1          // cur
 	VMOVUPD (DX)(R13*8), Y2          // θ
-	VMOVUPD (SI)(R13*8), Y3
-	VMULPD  Y3, Y0, Y3               // u·invTauM
+	VMOVUPD (SI)(R13*8), Y11         // invTauM
+	VMULPD  Y11, Y0, Y3              // u·invTauM
 	VSUBPD  Y3, Y1, Y3               // s0 = cur − u·invTauM
 	VMULPD  Y13, Y3, Y3              // s0·dt
 	VSUBPD  Y0, Y2, Y4               // θ − u
 	VCMPPD  $0x1e, Y3, Y4, Y5        // θ−u > s0·dt (ordered)
 	VCMPPD  $0x11, Y2, Y0, Y6        // u < θ (ordered)
-	VANDPD  Y6, Y5, Y5
+	VANDPD  Y6, Y5, Y5               // slope bound
+	VMOVUPD (DI)(R13*8), Y7
+	VMULPD  Y7, Y0, Y7               // u·em
+	VMOVUPD (R9)(R13*8), Y8
+	VMULPD  Y8, Y1, Y8               // cur·f
+	VADDPD  Y8, Y7, Y7               // u' = u·em + cur·f
+	VMOVUPD (R8)(R13*8), Y9
+	VMULPD  Y9, Y1, Y9               // I' = cur·es
+	VMULPD  Y11, Y7, Y14             // u'·invTauM
+	VSUBPD  Y14, Y9, Y14             // s' = I' − u'·invTauM
+	VCMPPD  $0x1d, Y12, Y14, Y14     // s' ≥ 0 (ordered)
+	VCMPPD  $0x11, Y2, Y7, Y15       // u' < θ (ordered)
+	VANDPD  Y15, Y14, Y14            // still rising, below θ at the end
+	VORPD   Y14, Y5, Y5
 	VCMPPD  $0x1e, Y12, Y2, Y6       // θ > 0
 	VANDPD  Y6, Y5, Y5
 	VMOVDQU (CX)(R13*8), Y6          // rel
 	VPCMPGTQ Y6, Y12, Y6             // 0 > rel
 	VANDPD  Y6, Y5, Y5               // quiet
-	VMOVUPD (DI)(R13*8), Y7
-	VMULPD  Y7, Y0, Y7               // u·em
-	VMOVUPD (R9)(R13*8), Y8
-	VMULPD  Y8, Y1, Y8               // cur·f
-	VADDPD  Y8, Y7, Y7               // u·em + cur·f
-	VMOVUPD (R8)(R13*8), Y9
-	VMULPD  Y9, Y1, Y9               // cur·es
 	TESTQ   R10, R10
 	JEQ     nojump
 	VCVTPS2PD (R10)(R13*4), Y10
