@@ -148,26 +148,37 @@ func TestAgainstFineReference(t *testing.T) {
 	}
 }
 
-// TestInputOnlyPath: the neuron-by-neuron path for input-only neurons gives
-// the same observables as the event loop (ideal chip: no noise to differ).
+// TestInputOnlyPath: the feed-forward paths (flat passes for the hidden
+// layer, frame-to-frame superposition for the readout integrators) give the
+// same observables as the event loop (ideal chip: no noise to differ), also
+// when the integrators get external input besides the hidden spikes.
 func TestInputOnlyPath(t *testing.T) {
-	c := New(Options{Ideal: true})
-	if err := c.Configure(mnistNetwork(6, 10, 25)); err != nil {
-		t.Fatal(err)
+	direct := mnistNetwork(6, 10, 25)
+	r := newRNG(6, 1)
+	wd := make([]int8, 10*8)
+	for k := range wd {
+		wd[k] = int8(r.uint64()%41) - 20
 	}
-	m := c.ensureModel()
-	for _, grid := range []bool{true, false} {
-		for _, st := range mnistStimuli(6, 4, grid) {
-			var obs [2]Observation
-			for k, plan := range []*ffPlan{nil, newFFPlan(m, c.net, nil, nil)} {
-				job := sampleJob{events: st.Events, horizon: tickOf(34), frames: 21, period: CADCPeriod, cadc: make([]uint8, 21*256), plan: plan}
-				wk := &worker{noise: noiseSource{rng: newRNG(1)}}
-				wk.simulate(m, c.net, &job)
-				obs[k] = Observation{Spikes: append([]Spike(nil), wk.spikes...), CADC: job.cadc}
-				slices.SortFunc(obs[k].Spikes, func(a, b Spike) int { return cmp.Or(cmp.Compare(a.Tick, b.Tick), cmp.Compare(a.Neuron, b.Neuron)) })
-			}
-			if len(obs[0].Spikes) == 0 || !reflect.DeepEqual(obs[0], obs[1]) {
-				t.Fatalf("grid %v: event loop %d spikes, input-only path %d; observables differ", grid, len(obs[0].Spikes), len(obs[1].Spikes))
+	direct.Projections = append(direct.Projections, Projection{Pre: Population{External: true, Offset: 246, Size: 8}, PostOffset: 246, PostSize: 10, Weights: wd})
+	for ni, net := range []Network{mnistNetwork(6, 10, 25), direct} {
+		c := New(Options{Ideal: true})
+		if err := c.Configure(net); err != nil {
+			t.Fatal(err)
+		}
+		m := c.ensureModel()
+		for _, grid := range []bool{true, false} {
+			for _, st := range mnistStimuli(6, 4, grid) {
+				var obs [2]Observation
+				for k, plan := range []*ffPlan{nil, newFFPlan(m, c.net, nil, nil)} {
+					job := sampleJob{events: st.Events, horizon: tickOf(34), frames: 21, period: CADCPeriod, cadc: make([]uint8, 21*256), plan: plan}
+					wk := &worker{noise: noiseSource{rng: newRNG(1)}}
+					wk.simulate(m, c.net, &job)
+					obs[k] = Observation{Spikes: append([]Spike(nil), wk.spikes...), CADC: job.cadc}
+					slices.SortFunc(obs[k].Spikes, func(a, b Spike) int { return cmp.Or(cmp.Compare(a.Tick, b.Tick), cmp.Compare(a.Neuron, b.Neuron)) })
+				}
+				if len(obs[0].Spikes) == 0 || !reflect.DeepEqual(obs[0], obs[1]) {
+					t.Fatalf("network %d, grid %v: event loop %d spikes, feed-forward paths %d; observables differ", ni, grid, len(obs[0].Spikes), len(obs[1].Spikes))
+				}
 			}
 		}
 	}

@@ -34,6 +34,7 @@ type delivery struct {
 
 // worker is the scratch of one goroutine, reused across samples and runs.
 type worker struct {
+	_          [128]byte // no cache line shared with another worker
 	u, i       []float64
 	last, rel  []int64 // last touched tick; release tick or −1
 	next       []float64

@@ -209,6 +209,10 @@ func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, p
 	w.fspikes = w.fspikes[:0]
 	w.fdeliv = w.fdeliv[:0]
 	for lv, list := range plan.levels {
+		if r := plan.ranges[lv]; r.integrators && r.tab != nil {
+			w.runReadout(m, pl, job, plan, lv, r, len(list))
+			continue
+		}
 		w.buildJumps(m, pl, job, plan, lv)
 		w.buildStops(job)
 		if r := plan.ranges[lv]; r.integrators {
@@ -264,11 +268,22 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 			pp := &pl.projs[ep]
 			lo, size, stride := pp.Pre.Offset, pp.Pre.Size, pp.PostSize
 			batch = ep
-			for ; e < ne && et[e] == T; e++ {
-				if k := int(ev[e].Source) - lo; uint(k) < uint(size) {
-					offs = append(offs, int32(k*stride))
+			b := e + 1 // the events of tick T are e…b−1
+			for b < ne && et[b] == T {
+				b++
+			}
+			if cap(offs) < b-e {
+				offs = make([]int32, 0, len(ev))
+			}
+			o := offs[:b-e]
+			c := 0
+			for _, x := range ev[e:b] {
+				if k := int(x.Source) - lo; uint(k) < uint(size) {
+					o[c] = int32(k * stride)
+					c++
 				}
 			}
+			offs, e = o[:c], b
 		}
 		for ; e < ne && et[e] == T; e++ {
 			src := int(ev[e].Source)
