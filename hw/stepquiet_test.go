@@ -60,3 +60,86 @@ func TestStepQuietKernels(t *testing.T) {
 		t.Fatalf("%d neurons redone, %d stepped: the states do not exercise both paths", slowSeen, quietSeen)
 	}
 }
+
+// TestQuietIsSafe: a neuron that stepQuiet steps (judged quiet) has no
+// threshold crossing within the step by the exact search, over random
+// states with the propagators of a real die; and the search does find
+// crossings among the neurons sent to the redo, so the test has teeth.
+func TestQuietIsSafe(t *testing.T) {
+	c := New(Options{ChipSeed: 5, NoiseSeed: 1})
+	if err := c.Configure(mnistNetwork(1, 8, 20)); err != nil {
+		t.Fatal(err)
+	}
+	m := c.ensureModel()
+	r := newRNG(12)
+	n := 246
+	crossedSlow, quiet := 0, 0
+	for trial := 0; trial < 300; trial++ {
+		k := int64(1 + r.uint64()%400)
+		u, cur := make([]float64, n), make([]float64, n)
+		rel := make([]int64, n)
+		th, inv := make([]float64, n), make([]float64, n)
+		row := propRows{em: make([]float64, n), es: make([]float64, n), f: make([]float64, n)}
+		for x := range n {
+			th[x] = m.thetaU[x]
+			inv[x] = m.invTauM[x]
+			u[x] = th[x] * (1.2*r.float64() - 0.4)
+			cur[x] = 40 * r.norm()
+			rel[x] = -1
+			p := m.prop(x, k)
+			row.em[x], row.es[x], row.f[x] = p.em, p.es, p.f
+		}
+		u0, cur0 := slices.Clone(u), slices.Clone(cur)
+		slow := stepQuiet(u, cur, rel, th, inv, row, nil, float64(k)*EventTick, nil)
+		isSlow := make([]bool, n)
+		for _, x := range slow {
+			isSlow[x] = true
+		}
+		for x := range n {
+			_, _, crosses := crossAfter(m, x, u0[x], cur0[x], th[x], 0, k)
+			if !isSlow[x] {
+				quiet++
+				if crosses {
+					t.Fatalf("trial %d neuron %d (u %g, I %g, ϑ %g, %d ticks): stepped as quiet but crosses", trial, x, u0[x], cur0[x], th[x], k)
+				}
+			} else if crosses {
+				crossedSlow++
+			}
+		}
+	}
+	if crossedSlow < 100 || quiet < 1000 {
+		t.Fatalf("%d crossings among the redone, %d quiet: the states do not exercise the test", crossedSlow, quiet)
+	}
+}
+
+// TestStepFromRest: from rest, stepFromRest is stepQuiet over zero ticks.
+func TestStepFromRest(t *testing.T) {
+	r := newRNG(13)
+	n := 70
+	th, inv := make([]float64, n), make([]float64, n)
+	jump := make([]float32, n)
+	row := propRows{em: make([]float64, n), es: make([]float64, n), f: make([]float64, n)}
+	for x := range n {
+		th[x] = 70 + 5*r.norm()
+		switch x % 9 {
+		case 1:
+			th[x] = -3 * r.float64()
+		case 2:
+			th[x] = math.NaN()
+		case 3:
+			th[x] = 0
+		}
+		inv[x] = 1 / (6 + r.norm())
+		jump[x] = float32(10 * r.norm())
+		row.em[x], row.es[x] = 1, 1 // the propagator over 0 ticks
+	}
+	for _, j := range [][]float32{jump, nil} {
+		u, cur, cur2 := make([]float64, n), make([]float64, n), make([]float64, n)
+		rel := slices.Repeat([]int64{-1}, n)
+		want := stepQuiet(u, cur, rel, th, inv, row, j, 0, nil)
+		got := stepFromRest(cur2, th, j, nil)
+		if !slices.Equal(got, want) || !slices.Equal(cur, cur2) {
+			t.Fatalf("jump %v: redo %v, stepQuiet %v; currents %v, %v", j != nil, got, want, cur2, cur)
+		}
+	}
+}
