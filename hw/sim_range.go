@@ -71,12 +71,7 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 			jrow = w.jump[int(st.group)*n+lo : int(st.group)*n+hi]
 			jrow = jrow[:cnt]
 		}
-		var slow []int32
-		if k == 0 && T == 0 {
-			slow = stepFromRest(cur, thetaU, jrow, w.slowIdx[:0])
-		} else {
-			slow = stepQuiet(u, cur, rel, thetaU, invTau, row, jrow, dtk, w.slowIdx[:0])
-		}
+		slow := stepQuiet(u, cur, rel, thetaU, invTau, row, jrow, dtk, w.slowIdx[:0])
 		for _, x := range slow {
 			s := ffState{u: u[x], i: cur[x], last: prev, rel: rel[x]}
 			w.ffAdvance(m, lo+int(x), &s, thetaU[x], T, job.horizon)
@@ -102,25 +97,6 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 			w.ffAdvance(m, lo+int(x), &s, thetaU[x], job.horizon, job.horizon)
 		}
 	}
-}
-
-// stepFromRest is stepQuiet over zero ticks for neurons at rest (u = I = 0,
-// free): the step is the identity, and a neuron is quiet exactly when its
-// threshold lies above the leak; the quiet ones get their jumps (jump may be
-// nil), the others go to slow.
-func stepFromRest(cur, thetaU []float64, jump []float32, slow []int32) []int32 {
-	thetaU = thetaU[:len(cur)]
-	if jump != nil {
-		jump = jump[:len(cur)]
-	}
-	for x := range cur {
-		if !(thetaU[x] > 0) {
-			slow = append(slow, int32(x))
-		} else if jump != nil {
-			cur[x] += float64(jump[x])
-		}
-	}
-	return slow
 }
 
 // runIntegrators is runRange for a range of leaky integrators (comparator

@@ -111,35 +111,3 @@ func TestQuietIsSafe(t *testing.T) {
 		t.Fatalf("%d crossings among the redone, %d quiet: the states do not exercise the test", crossedSlow, quiet)
 	}
 }
-
-// TestStepFromRest: from rest, stepFromRest is stepQuiet over zero ticks.
-func TestStepFromRest(t *testing.T) {
-	r := newRNG(13)
-	n := 70
-	th, inv := make([]float64, n), make([]float64, n)
-	jump := make([]float32, n)
-	row := propRows{em: make([]float64, n), es: make([]float64, n), f: make([]float64, n)}
-	for x := range n {
-		th[x] = 70 + 5*r.norm()
-		switch x % 9 {
-		case 1:
-			th[x] = -3 * r.float64()
-		case 2:
-			th[x] = math.NaN()
-		case 3:
-			th[x] = 0
-		}
-		inv[x] = 1 / (6 + r.norm())
-		jump[x] = float32(10 * r.norm())
-		row.em[x], row.es[x] = 1, 1 // the propagator over 0 ticks
-	}
-	for _, j := range [][]float32{jump, nil} {
-		u, cur, cur2 := make([]float64, n), make([]float64, n), make([]float64, n)
-		rel := slices.Repeat([]int64{-1}, n)
-		want := stepQuiet(u, cur, rel, th, inv, row, j, 0, nil)
-		got := stepFromRest(cur2, th, j, nil)
-		if !slices.Equal(got, want) || !slices.Equal(cur, cur2) {
-			t.Fatalf("jump %v: redo %v, stepQuiet %v; currents %v, %v", j != nil, got, want, cur2, cur)
-		}
-	}
-}
