@@ -19,7 +19,7 @@ func sortSpikes(s []Spike, keys []int64) []int64 {
 	for _, x := range s {
 		keys = append(keys, x.Tick<<keyShift|int64(x.Neuron))
 	}
-	slices.Sort(keys)
+	sortKeys(keys)
 	for i, k := range keys {
 		s[i] = Spike{Tick: k >> keyShift, Neuron: int32(k & (1<<keyShift - 1))}
 	}
@@ -36,9 +36,28 @@ func sortDeliveries(d []delivery, keys []int64) []int64 {
 	for _, x := range d {
 		keys = append(keys, x.tick<<keyShift|int64(x.neuron))
 	}
-	slices.Sort(keys)
+	sortKeys(keys)
 	for i, k := range keys {
 		d[i] = delivery{tick: k >> keyShift, neuron: int32(k & (1<<keyShift - 1))}
 	}
 	return keys
+}
+
+// sortKeys sorts keys ascending. The spikes of a sample arrive nearly in
+// order (those found within one interval between stops can be out of order),
+// so short lists take an insertion sort, whose cost is the length plus the
+// inversions.
+func sortKeys(keys []int64) {
+	if len(keys) > 64 {
+		slices.Sort(keys)
+		return
+	}
+	for i := 1; i < len(keys); i++ {
+		k := keys[i]
+		j := i
+		for ; j > 0 && keys[j-1] > k; j-- {
+			keys[j] = keys[j-1]
+		}
+		keys[j] = k
+	}
 }
