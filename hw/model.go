@@ -137,6 +137,15 @@ func (m *neuronModel) propShort(j, k int) prop {
 	return prop{em: a.em * b.em, es: a.es * b.es, f: float64(a.f*b.em) + float64(a.es*b.f)}
 }
 
+// propEs is prop(j, k).es: the decay of the synaptic current alone.
+func (m *neuronModel) propEs(j int, k int64) float64 {
+	if uint64(k) < tabTicks {
+		t := m.tabLo[j*tabLoRow : (j+1)*tabLoRow]
+		return t[k%tabLoTicks].es * t[tabLoTicks+k/tabLoTicks].es
+	}
+	return m.propLong(j, k).es
+}
+
 // propLong is prop for k ≥ tabTicks.
 func (m *neuronModel) propLong(j int, k int64) prop {
 	if h := k / tabTicks; h < tabHiTicks/tabTicks {

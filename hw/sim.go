@@ -499,7 +499,12 @@ func crossAfter(m *neuronModel, j int, u0, i0, th float64, L, limit int64) (key 
 				return 0, 0, false // first candidate after the limit (or NaN)
 			}
 			kn := max(int64(math.Ceil(c)), k+1)
-			p := m.prop(j, kn)
+			var p prop // prop, with the short case inlined
+			if kn < tabTicks {
+				p = m.propShort(j, int(kn))
+			} else {
+				p = m.propLong(j, kn)
+			}
 			un := u0*p.em + i0*p.f
 			if un >= th {
 				return float64(L+kn) * EventTick, L + kn - 1, true

@@ -475,11 +475,11 @@ func (w *worker) ffAdvance(m *neuronModel, j int, s *ffState, th float64, T, hor
 	for {
 		if s.rel >= 0 {
 			if s.rel > T {
-				s.i *= m.prop(j, T-s.last).es
+				s.i *= m.propEs(j, T-s.last)
 				s.last = T
 				return
 			}
-			s.i *= m.prop(j, s.rel-s.last).es
+			s.i *= m.propEs(j, s.rel-s.last)
 			s.last, s.rel, s.u = s.rel, -1, w.resetU[j]
 		}
 		possible := !(th > 0 && s.u < th && (s.i <= 0 || (s.u+s.i*m.fMax[j] < th && s.i*m.fMax[j] < th)))
@@ -495,7 +495,12 @@ func (w *worker) ffAdvance(m *neuronModel, j int, s *ffState, th float64, T, hor
 			}
 		}
 		if k := T - s.last; k != 0 {
-			p := m.prop(j, k)
+			var p prop // prop, with the short case inlined
+			if k < tabTicks {
+				p = m.propShort(j, int(k))
+			} else {
+				p = m.propLong(j, k)
+			}
 			s.u = s.u*p.em + s.i*p.f
 			s.i *= p.es
 			s.last = T
