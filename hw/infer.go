@@ -85,7 +85,7 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 		if len(s.Events) > 0 {
 			onset = s.Events[0].Time
 		}
-		ticks, err := w.eventTicks(k, s, onset, c.net.inputs)
+		ticks, rows, err := w.eventTicks(k, s, onset, c.net.inputs, plan.evStride(c.net))
 		if err != nil {
 			bad.set(k, err)
 			return
@@ -93,7 +93,7 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 		if cap(w.frameBuf) < frames*ro.Size {
 			w.frameBuf = make([]uint8, frames*ro.Size)
 		}
-		job := sampleJob{events: s.Events, ticks: ticks, t0: onset, horizon: tickOf(window) + 1, frames: frames,
+		job := sampleJob{events: s.Events, ticks: ticks, rows: rows, t0: onset, horizon: tickOf(window) + 1, frames: frames,
 			period: period, sampled: sampled, cadc: w.frameBuf[:frames*ro.Size], plan: plan}
 		w.noise = noiseSource{rng: newRNG(c.opt.NoiseSeed, noiseStream, base+uint64(k))}
 		w.simulate(m, c.net, &job)

@@ -24,9 +24,12 @@ const maxDuration = 1e6
 // sorted, from an existing input) and returns the events' ticks after t0 in
 // w.evTicks. It runs on the workers: one pass over the events both validates
 // and converts them.
-func (w *worker) eventTicks(k int, s *Stimulus, t0 float64, inputs int) ([]int64, error) {
+//
+// With stride > 0 it also returns each event's offset Source·stride into
+// the jump rows of plan.evProj (nil otherwise).
+func (w *worker) eventTicks(k int, s *Stimulus, t0 float64, inputs, stride int) ([]int64, []int32, error) {
 	if !(s.Duration > 0) || s.Duration > maxDuration {
-		return nil, &StimulusError{k, fmt.Sprintf("duration %g µs; need 0 < duration ≤ %g µs", s.Duration, float64(maxDuration))}
+		return nil, nil, &StimulusError{k, fmt.Sprintf("duration %g µs; need 0 < duration ≤ %g µs", s.Duration, float64(maxDuration))}
 	}
 	ev := s.Events
 	if cap(w.evTicks) < len(ev) {
@@ -38,7 +41,7 @@ func (w *worker) eventTicks(k int, s *Stimulus, t0 float64, inputs int) ([]int64
 		e := &ev[i]
 		// one test for NaN, negative, unsorted and huge times
 		if !(e.Time >= prev && e.Time <= maxEventTime) || uint32(e.Source) >= uint32(inputs) {
-			return nil, eventError(k, ev, i, inputs)
+			return nil, nil, eventError(k, ev, i, inputs)
 		}
 		prev = e.Time
 		// tickOf written out: e.Time ≥ t0 here, so the rounding of
@@ -50,7 +53,17 @@ func (w *worker) eventTicks(k int, s *Stimulus, t0 float64, inputs int) ([]int64
 		}
 		ticks[i] = t
 	}
-	return ticks, nil
+	if stride <= 0 {
+		return ticks, nil, nil
+	}
+	if cap(w.evRows) < len(ev) {
+		w.evRows = make([]int32, len(ev))
+	}
+	rows := w.evRows[:len(ev)]
+	for i := range ev {
+		rows[i] = ev[i].Source * int32(stride)
+	}
+	return ticks, rows, nil
 }
 
 // maxEventTime bounds event times far beyond any duration, so that their
@@ -131,7 +144,7 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 	var bad firstError
 	c.parallel(len(batch), func(w *worker, k int) {
 		s := &batch[k]
-		ticks, err := w.eventTicks(k, s, 0, c.net.inputs)
+		ticks, rows, err := w.eventTicks(k, s, 0, c.net.inputs, plan.evStride(c.net))
 		if err != nil {
 			bad.set(k, err)
 			return
@@ -141,7 +154,7 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 			frames = int(math.Floor(s.Duration/period+1e-9)) + 1
 		}
 		horizon := max(tickOf(s.Duration), tickOf(float64(frames-1)*period)+1)
-		job := sampleJob{events: s.Events, ticks: ticks, horizon: horizon, frames: frames, period: period,
+		job := sampleJob{events: s.Events, ticks: ticks, rows: rows, horizon: horizon, frames: frames, period: period,
 			cadc: make([]uint8, frames*n), plan: plan}
 		o := &obs[k]
 		if len(opt.Probe) > 0 {

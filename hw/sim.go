@@ -66,6 +66,7 @@ type worker struct {
 	slowIdx  []int32   // runRange: neurons to redo exactly
 	rows     rowCache  // runRange: propagators by interval
 	evTicks  []int64   // tick of each input event (eventTicks)
+	evRows   []int32   // each event's row offset (eventTicks)
 	frameBuf []uint8   // inference frames
 	noise    noiseSource
 }
@@ -99,6 +100,7 @@ func (w *worker) ensure(n, nproj int) {
 type sampleJob struct {
 	events  []Event
 	ticks   []int64 // tick of each event after t0 (worker.eventTicks)
+	rows    []int32 // nil, or each event's row in the jumps of plan.evProj
 	t0      float64 // subtracted from event times (inference: the onset)
 	horizon int64   // ticks simulated; inputs and spikes at or after it are dropped
 	frames  int
@@ -142,16 +144,13 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	dl, dth := w.leak[:n], w.thetaU[:n]
 	w.noise.fill(dl, m.leakSD)
 	w.noise.fill(dth, m.thSD)
-	// Clear the jump accumulator: when some targets of a projection take the
-	// feed-forward path, addSource also accumulates into them and nothing
-	// consumes it, so a previous sample may have left values behind.
-	clear(w.acc[:n])
+	plan := job.plan
+	loop := plan == nil || !plan.loopEmpty() // the event loop has neurons
 	clear(w.u[:n])
 	clear(w.i[:n])
-	clear(w.last[:n])
-	rel, next := w.rel[:n], w.next[:n]
+	rel := w.rel[:n]
 	for j := range rel {
-		rel[j], next[j] = -1, math.Inf(1)
+		rel[j] = -1
 	}
 	mTheta, mReset, mLeak, resetU := m.thetaU[:n], m.resetU[:n], m.leak[:n], w.resetU[:n]
 	for j, d := range dl {
@@ -159,8 +158,18 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 		resetU[j] = mReset[j] - d
 		dl[j] = mLeak[j] + d
 	}
-	w.heap.reset(n, w.next)
-	plan := job.plan
+	if loop { // its state
+		// The jump accumulator too: when some targets of a projection take
+		// the feed-forward path, addSource also accumulates into them and
+		// nothing consumes it, so a previous sample may have left values.
+		clear(w.acc[:n])
+		clear(w.last[:n])
+		next := w.next[:n]
+		for j := range next {
+			next[j] = math.Inf(1)
+		}
+		w.heap.reset(n, w.next)
+	}
 	var ff []bool
 	w.fspikes, w.fdeliv = w.fspikes[:0], w.fdeliv[:0]
 	if plan != nil && len(plan.list) > 0 {

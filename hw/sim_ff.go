@@ -29,6 +29,10 @@ type ffPlan struct {
 	// clearLo, clearHi: per level, the neurons whose jump rows are cleared:
 	// the level's own and all targets of projections onto it.
 	clearLo, clearHi []int
+	// evProj: the network's only projection from external inputs, if it
+	// takes all of them (−1: none such); its row of an event's source is
+	// found with the event's tick (sampleJob.rows)
+	evProj int
 	// extProj: per level, the only projection from external inputs onto it
 	// (−1: none or several).
 	extProj []int
@@ -87,7 +91,7 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 			}
 		}
 	}
-	f := &ffPlan{in: make([]bool, n), projAll: make([]bool, len(pl.projs)), projLvl: make([]uint64, len(pl.projs)),
+	f := &ffPlan{evProj: -1, in: make([]bool, n), projAll: make([]bool, len(pl.projs)), projLvl: make([]uint64, len(pl.projs)),
 		sampledPos: make([]int32, n)}
 	for j := 0; j < n; j++ {
 		if undecided[j] {
@@ -113,6 +117,17 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 			f.extLvl |= f.projLvl[i]
 		}
 	}
+	for i, p := range pl.projs {
+		if !p.Pre.External {
+			continue
+		}
+		if f.evProj != -1 || p.Pre.Offset != 0 || p.Pre.Size != pl.inputs {
+			f.evProj = -2 // several, or one that leaves inputs out
+		} else {
+			f.evProj = i
+		}
+	}
+	f.evProj = max(f.evProj, -1)
 	for j := range f.sampledPos {
 		f.sampledPos[j] = -1
 		if sampled == nil {
@@ -192,6 +207,14 @@ func integratorTab(m *neuronModel, lo, hi int) []prop {
 	return t
 }
 
+// evStride is the row stride of plan.evProj's jumps (0: no such projection).
+func (f *ffPlan) evStride(pl *placement) int {
+	if f == nil || f.evProj < 0 {
+		return 0
+	}
+	return pl.projs[f.evProj].PostSize
+}
+
 // loopEmpty reports whether no neuron is left for the event loop.
 func (f *ffPlan) loopEmpty() bool { return len(f.list) == len(f.in) }
 
@@ -265,25 +288,30 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 		batch := -1
 		offs := w.offs[:0]
 		if ep := plan.extProj[lv]; ep >= 0 { // one projection: no lookups
-			pp := &pl.projs[ep]
-			lo, size, stride := pp.Pre.Offset, pp.Pre.Size, pp.PostSize
-			batch = ep
 			b := e + 1 // the events of tick T are e…b−1
 			for b < ne && et[b] == T {
 				b++
 			}
-			if cap(offs) < b-e {
-				offs = make([]int32, 0, len(ev))
-			}
-			o := offs[:b-e]
-			c := 0
-			for _, x := range ev[e:b] {
-				if k := int(x.Source) - lo; uint(k) < uint(size) {
-					o[c] = int32(k * stride)
-					c++
+			if ep == plan.evProj && job.rows != nil {
+				// every event feeds it; the rows came with the ticks
+				flushRows(pl, row, ep, job.rows[e:b])
+			} else {
+				pp := &pl.projs[ep]
+				lo, size, stride := pp.Pre.Offset, pp.Pre.Size, pp.PostSize
+				if cap(offs) < b-e {
+					offs = make([]int32, 0, len(ev))
 				}
+				o := offs[:b-e]
+				c := 0
+				for _, x := range ev[e:b] {
+					if k := int(x.Source) - lo; uint(k) < uint(size) {
+						o[c] = int32(k * stride)
+						c++
+					}
+				}
+				offs, batch = o[:c], ep
 			}
-			offs, e = o[:c], b
+			e = b
 		}
 		for ; e < ne && et[e] == T; e++ {
 			src := int(ev[e].Source)
