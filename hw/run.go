@@ -197,6 +197,9 @@ func (c *Chip) parallel(count int, fn func(w *worker, k int)) {
 		}
 		return
 	}
+	// Workers take runs of parallelChunk consecutive samples: neighbouring
+	// samples write neighbouring results, which should not bounce between
+	// cores, and the shared counter is touched less often.
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for g := 0; g < nw; g++ {
@@ -204,13 +207,18 @@ func (c *Chip) parallel(count int, fn func(w *worker, k int)) {
 		go func(w *worker) {
 			defer wg.Done()
 			for {
-				k := int(next.Add(1) - 1)
-				if k >= count {
+				k0 := int(next.Add(parallelChunk) - parallelChunk)
+				if k0 >= count {
 					return
 				}
-				fn(w, k)
+				for k := k0; k < min(k0+parallelChunk, count); k++ {
+					fn(w, k)
+				}
 			}
 		}(c.workers[g])
 	}
 	wg.Wait()
 }
+
+// parallelChunk is the number of consecutive samples a worker takes at once.
+const parallelChunk = 8

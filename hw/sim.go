@@ -69,6 +69,7 @@ type worker struct {
 	evRows   []int32   // each event's row offset (eventTicks)
 	frameBuf []uint8   // inference frames
 	noise    noiseSource
+	_        [128]byte
 }
 
 func (w *worker) ensure(n, nproj int) {
