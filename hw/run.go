@@ -36,8 +36,19 @@ func (w *worker) eventTicks(k int, s *Stimulus, t0 float64, inputs, stride int) 
 		w.evTicks = make([]int64, len(ev))
 	}
 	ticks := w.evTicks[:len(ev)]
+	var rows []int32
+	if stride > 0 {
+		if cap(w.evRows) < len(ev) {
+			w.evRows = make([]int32, len(ev))
+		}
+		rows = w.evRows[:len(ev)]
+	}
+	i := eventTicksVector(ev, t0, inputs, int32(stride), ticks, rows)
 	prev := 0.0
-	for i := range ev {
+	if i > 0 {
+		prev = ev[i-1].Time
+	}
+	for ; i < len(ev); i++ {
 		e := &ev[i]
 		// one test for NaN, negative, unsorted and huge times
 		if !(e.Time >= prev && e.Time <= maxEventTime) || uint32(e.Source) >= uint32(inputs) {
@@ -52,16 +63,9 @@ func (w *worker) eventTicks(k int, s *Stimulus, t0 float64, inputs, stride int) 
 			t++
 		}
 		ticks[i] = t
-	}
-	if stride <= 0 {
-		return ticks, nil, nil
-	}
-	if cap(w.evRows) < len(ev) {
-		w.evRows = make([]int32, len(ev))
-	}
-	rows := w.evRows[:len(ev)]
-	for i := range ev {
-		rows[i] = ev[i].Source * int32(stride)
+		if rows != nil {
+			rows[i] = e.Source * int32(stride)
+		}
 	}
 	return ticks, rows, nil
 }
