@@ -89,22 +89,13 @@ func (s *noiseSource) norm() float64 {
 	return z
 }
 
-// fill sets dst to deviates scaled by sd, five per 64-bit draw.
+// fill sets dst to deviates scaled by sd: five per fresh 64-bit draw
+// (fillBlocks) up to the last multiple of 5, the rest through norm, which
+// uses and keeps the bits left over (only the tail sees them).
 func (s *noiseSource) fill(dst []float64, sd float64) {
-	i := 0
-	// the generator state and the table in locals (registers) for the loop
-	r, t := s.rng, normTable
-	for ; i+5 <= len(dst); i += 5 {
-		b := r.uint64()
-		d := dst[i : i+5 : i+5]
-		d[0] = sd * t[b&4095]
-		d[1] = sd * t[(b>>12)&4095]
-		d[2] = sd * t[(b>>24)&4095]
-		d[3] = sd * t[(b>>36)&4095]
-		d[4] = sd * t[(b>>48)&4095]
-	}
-	s.rng = r
-	for ; i < len(dst); i++ {
+	n := len(dst) - len(dst)%5
+	fillBlocks(&s.rng, dst[:n], sd)
+	for i := n; i < len(dst); i++ {
 		dst[i] = sd * s.norm()
 	}
 }
