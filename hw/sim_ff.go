@@ -185,8 +185,9 @@ type levelRange struct {
 	frames, ok bool
 	// integrators: every neuron's comparator is off (runIntegrators)
 	integrators bool
-	// tab[k*len+x]: propagator of neuron lo+x over k < tabTicks ticks (nil
-	// for a range over maxIntegratorTab)
+	// tab: the propagators of neurons lo… over k < tabTicks ticks, row k
+	// by component (see integratorTab; runReadout reads it); nil for a
+	// range over maxIntegratorTab
 	tab []prop
 }
 
@@ -195,13 +196,19 @@ type levelRange struct {
 const maxIntegratorTab = 32
 
 // integratorTab returns the propagators of neurons lo…hi−1 over 0…tabTicks−1
-// ticks, tick-major: a stop of runIntegrators reads one contiguous row.
+// ticks, tick-major and by component: row k, t[k·cnt:(k+1)·cnt] read as
+// 3·cnt float64 (propFloats), holds e_m of every neuron, then e_s, then F,
+// so that a vector kernel loads four neighbours at once. The capacity has
+// one prop more: a partial last block of a row may read past its end.
 func integratorTab(m *neuronModel, lo, hi int) []prop {
 	cnt := hi - lo
-	t := make([]prop, tabTicks*cnt)
+	t := make([]prop, tabTicks*cnt, tabTicks*cnt+1)
+	v := propFloats(t)
 	for k := range tabTicks {
+		row := v[3*k*cnt : 3*(k+1)*cnt]
 		for x := range cnt {
-			t[k*cnt+x] = m.propShort(lo+x, k)
+			p := m.propShort(lo+x, k)
+			row[x], row[cnt+x], row[2*cnt+x] = p.em, p.es, p.f
 		}
 	}
 	return t

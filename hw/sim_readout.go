@@ -1,5 +1,7 @@
 package hw
 
+import "unsafe"
+
 // Readout layers. A feed-forward level of leaky integrators (comparator off)
 // is linear and never spikes, and only its CADC frames are observed, so it
 // needs no stop at every input tick: each input's current jump J is carried
@@ -10,6 +12,12 @@ package hw
 // and the state is propagated from frame to frame. Every jump is added in
 // float64 (the stop-by-stop path sums the jumps of a tick in float32 first),
 // so the two paths agree to rounding.
+//
+// The work between two frames — the propagation, then the carries of the
+// inputs in their order — goes to a readoutBatch and is done in one pass
+// over the neurons (readoutVector: blocks of 4 in vector registers, or
+// readoutScalar); every neuron sees the same operations in the same order
+// either way.
 
 // runReadout integrates level lv, a contiguous range r of integrators with
 // its own propagator table (r.tab), frame by frame, and writes its frames.
@@ -31,35 +39,24 @@ func (w *worker) runReadout(m *neuronModel, pl *placement, job *sampleJob, plan 
 		w.zf = make([]float64, cnt)
 	}
 	z := w.zf[:cnt]
-	bit := uint64(1) << lv
 	ev, et := job.events, job.ticks
-	if plan.extLvl&bit == 0 {
+	if plan.extLvl&(1<<lv) == 0 {
 		ev, et = nil, nil
 	}
 	dl := w.fdeliv
+	var b readoutBatch
+	b.init(m, pl, plan, lv, u, cur, r.tab, lo, len(et) > 0, len(dl) > 0)
 	e, d := 0, 0
 	prev := int64(0)
 	for f := range job.frames {
 		T := tickOf(float64(f) * job.period)
-		w.propagate(m, lo, r.tab, u, cur, T-prev)
+		b.propagate(T - prev)
 		// the inputs since the last frame (frame f is read before the
-		// inputs of its own tick)
-		for ; e < len(et) && et[e] < T; e++ {
-			src := int(ev[e].Source)
-			for _, p := range pl.inputOut[src] {
-				if plan.projLvl[p]&bit != 0 {
-					w.carry(m, pl, int(p), src, lo, r.tab, u, cur, T-et[e])
-				}
-			}
+		// inputs of its own tick): events, then deliveries
+		if e < len(et) && et[e] < T {
+			e = b.events(ev, et, e, T)
 		}
-		for ; d < len(dl) && dl[d].tick < T; d++ {
-			src := int(dl[d].neuron)
-			for _, p := range pl.neuronOut[src] {
-				if plan.projLvl[p]&bit != 0 {
-					w.carry(m, pl, int(p), src, lo, r.tab, u, cur, T-dl[d].tick)
-				}
-			}
-		}
+		d = b.deliveries(dl, d, T)
 		w.noiseF.fill(z, m.readoutSD)
 		out := job.cadc[f*nsampled+r.base : f*nsampled+r.base+cnt]
 		readFrame(out, u, rel, resetU, leak, ca, cb, z, corrF, corr)
@@ -67,53 +64,287 @@ func (w *worker) runReadout(m *neuronModel, pl *placement, job *sampleJob, plan 
 	}
 }
 
-// propagate advances the free integrators lo… (state u, cur) by k ticks.
-func (w *worker) propagate(m *neuronModel, lo int, tab []prop, u, cur []float64, k int64) {
+// readoutBatch collects the work on the integrators lo…lo+cnt−1 of a level
+// (state u, cur) between two frames: a propagation by the table row at
+// tf[pk:] (pk ≥ 0), then the carries items[:n], in order. readoutVector or
+// readoutScalar applies and empties it (pk −1, n 0), then carries the
+// deliveries given to it; the vector kernel reads and writes the fields
+// itself (readout_amd64.s).
+type readoutBatch struct {
+	u, cur *float64 // cnt each
+	tf     []float64
+	pk, n  int
+	cnt    int
+	rowLen int // 3·cnt: a row of tf
+	// the last pass of the vector kernel: full blocks of 4 neurons, then a
+	// block under the lane masks
+	last   int
+	mask64 [4]int64
+	mask32 [4]int32
+	ns, xs soleProj // for the neurons, the external inputs
+	lo     int
+	m      *neuronModel
+	pl     *placement
+	plan   *ffPlan
+	bit    uint64 // the level's in plan.projLvl
+	us, cs []float64
+	items  [readoutItems]carryItem
+}
+
+// readoutItems is the room of a readoutBatch.
+const readoutItems = 8
+
+// carryItem is an input's carry: w points at the weights of its source to
+// the cnt neurons of the level, t at the row of its delay in the table (a
+// float64 index, see propFloats).
+type carryItem struct {
+	w *float32
+	t int
+}
+
+// init sets up an empty batch for the integrators lo… of level lv (state u
+// and cur, propagator table tab from integratorTab), with the soleProj of
+// the external inputs (ext) and of the neurons (neurons) if asked for.
+func (b *readoutBatch) init(m *neuronModel, pl *placement, plan *ffPlan, lv int, u, cur []float64, tab []prop, lo int, ext, neurons bool) {
 	cnt := len(u)
-	cur = cur[:cnt]
-	if uint64(k) < tabTicks {
-		row := tab[int(k)*cnt : int(k+1)*cnt]
-		for x := range row {
-			p := &row[x]
-			ui, ii := u[x], cur[x]
-			u[x], cur[x] = float64(ui*p.em)+float64(ii*p.f), ii*p.es
+	tf := propFloats(tab)
+	if cnt == 0 || len(cur) != cnt || len(tf) != 3*tabTicks*cnt || cap(tf)-len(tf) < 3 {
+		panic("hw: readoutBatch: bad lengths")
+	}
+	b.u, b.cur, b.tf, b.pk, b.cnt, b.rowLen = &u[0], &cur[0], tf, -1, cnt, 3*cnt
+	rem := (cnt-1)%16 + 1 // neurons in the last pass
+	b.last = (rem - 1) / 4
+	for x := range rem - 4*b.last {
+		b.mask64[x], b.mask32[x] = -1, -1
+	}
+	b.lo, b.m, b.pl, b.plan, b.bit, b.us, b.cs = lo, m, pl, plan, 1<<lv, u, cur
+	if ext {
+		b.xs = soleProjOf(pl, plan, b.bit, true, lo, cnt)
+	}
+	if neurons {
+		b.ns = soleProjOf(pl, plan, b.bit, false, lo, cnt)
+	}
+}
+
+// soleProj is the one projection through which the sources of a kind
+// (external inputs or neurons) feed a level, if it covers the whole range
+// lo…lo+cnt−1: the weights of source pre+s to neuron lo are at w0 + s·stride,
+// followed by those to the other neurons of the range. w0 is nil otherwise.
+type soleProj struct {
+	pp     *placedProj
+	w0     unsafe.Pointer
+	pre    int
+	size   uintptr // sources
+	stride uintptr // bytes
+}
+
+// soleProjOf returns the soleProj of the sources of a kind (external) at the
+// level of bit.
+func soleProjOf(pl *placement, plan *ffPlan, bit uint64, external bool, lo, cnt int) soleProj {
+	var pp *placedProj
+	for i := range pl.projs {
+		if plan.projLvl[i]&bit != 0 && pl.projs[i].Pre.External == external {
+			if pp != nil {
+				return soleProj{} // more than one
+			}
+			pp = &pl.projs[i]
 		}
+	}
+	if pp == nil || pp.Pre.Size <= 0 || pp.PostOffset > lo || pp.PostOffset+pp.PostSize < lo+cnt {
+		return soleProj{}
+	}
+	return soleProj{pp: pp, w0: unsafe.Pointer(&pp.eff[lo-pp.PostOffset]), pre: pp.Pre.Offset,
+		size: uintptr(pp.Pre.Size), stride: uintptr(pp.PostSize) * 4}
+}
+
+// propFloats views a propagator table of integratorTab, capacity included,
+// as float64: row k is [3·k·cnt, 3·(k+1)·cnt), e_m, e_s, F of each neuron.
+func propFloats(t []prop) []float64 {
+	if cap(t) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(t))), 3*cap(t))[:3*len(t)]
+}
+
+// propagate advances the integrators by k ticks (the batch is empty): by a
+// table row when the batch is applied, or now (k ≥ tabTicks).
+func (b *readoutBatch) propagate(k int64) {
+	if uint64(k) < tabTicks {
+		b.pk = int(k) * b.rowLen
 		return
 	}
+	b.propagateLong(k)
+}
+
+// propagateLong is propagate for k ≥ tabTicks.
+func (b *readoutBatch) propagateLong(k int64) {
+	u := b.us
+	cur := b.cs[:len(u)]
 	for x := range u {
-		p := m.prop(lo+x, k)
+		p := b.m.prop(b.lo+x, k)
 		ui, ii := u[x], cur[x]
 		u[x], cur[x] = float64(ui*p.em)+float64(ii*p.f), ii*p.es
 	}
 }
 
-// carry adds to the integrators lo… (state u, cur, now at some tick T) the
-// jumps that source src sent through projection p k ticks before T.
-func (w *worker) carry(m *neuronModel, pl *placement, p, src, lo int, tab []prop, u, cur []float64, k int64) {
-	pp := &pl.projs[p]
-	cnt := len(u)
-	a, b := max(pp.PostOffset, lo), min(pp.PostOffset+pp.PostSize, lo+cnt)
-	if a >= b {
+// events carries the external events ev[e:] (ticks et) before tick T and
+// returns the index of the first at or after T.
+func (b *readoutBatch) events(ev []Event, et []int64, e int, T int64) int {
+	xs := &b.xs
+	for ; e < len(et) && et[e] < T; e++ {
+		src := int(ev[e].Source)
+		if xs.w0 == nil {
+			for _, p := range b.pl.inputOut[src] {
+				if b.plan.projLvl[p]&b.bit != 0 {
+					b.carry(&b.pl.projs[p], src, T-et[e])
+				}
+			}
+		} else if s := uintptr(src - xs.pre); s < xs.size {
+			if k := T - et[e]; uint64(k) < tabTicks && b.n < len(b.items) {
+				b.items[b.n] = carryItem{w: (*float32)(unsafe.Add(xs.w0, s*xs.stride)), t: int(k) * b.rowLen}
+				b.n++
+			} else {
+				b.carry(xs.pp, src, k)
+			}
+		}
+	}
+	return e
+}
+
+// deliveries carries the deliveries dl[d:] before tick T (the spikes of
+// lower levels) after the batch so far, leaves the batch empty, and returns
+// the index of the first delivery at or after T.
+func (b *readoutBatch) deliveries(dl []delivery, d int, T int64) int {
+	if b.ns.w0 == nil {
+		for ; d < len(dl) && dl[d].tick < T; d++ {
+			src := int(dl[d].neuron)
+			for _, p := range b.pl.neuronOut[src] {
+				if b.plan.projLvl[p]&b.bit != 0 {
+					b.carry(&b.pl.projs[p], src, T-dl[d].tick)
+				}
+			}
+		}
+		b.flush()
+		return d
+	}
+	for {
+		rest := dl[d:]
+		c, ok := readoutVector(b, rest, T)
+		if !ok {
+			c = readoutScalar(b, rest, T)
+		}
+		if d += c; d == len(dl) || dl[d].tick >= T {
+			return d
+		}
+		// one the batch did not take: a delay of tabTicks or more
+		b.carry(b.ns.pp, int(dl[d].neuron), T-dl[d].tick)
+		d++
+	}
+}
+
+// flush applies and empties the batch.
+func (b *readoutBatch) flush() {
+	if b.pk < 0 && b.n == 0 {
 		return
 	}
-	wrow := pp.eff[(src-pp.Pre.Offset)*pp.PostSize+a-pp.PostOffset : (src-pp.Pre.Offset)*pp.PostSize+b-pp.PostOffset]
-	us, cs := u[a-lo:b-lo], cur[a-lo:b-lo]
+	if _, ok := readoutVector(b, nil, 0); !ok {
+		readoutScalar(b, nil, 0)
+	}
+}
+
+// carry adds the jumps that source src sent through projection pp k ticks
+// before the next frame: an item if pp covers the range and k < tabTicks,
+// else now (after the batch so far).
+func (b *readoutBatch) carry(pp *placedProj, src int, k int64) {
+	lo, cnt := b.lo, b.cnt
+	a, e := max(pp.PostOffset, lo), min(pp.PostOffset+pp.PostSize, lo+cnt)
+	if a >= e {
+		return
+	}
+	off := (src-pp.Pre.Offset)*pp.PostSize - pp.PostOffset
+	wrow := pp.eff[off+a : off+e]
+	if a == lo && e == lo+cnt && uint64(k) < tabTicks {
+		if b.n == len(b.items) {
+			b.flush()
+		}
+		b.items[b.n] = carryItem{w: &wrow[0], t: int(k) * b.rowLen}
+		b.n++
+		return
+	}
+	b.flush()
+	us, cs := b.us[a-lo:e-lo], b.cs[a-lo:e-lo]
 	cs = cs[:len(us)]
 	wrow = wrow[:len(us)]
 	if uint64(k) < tabTicks {
-		row := tab[int(k)*cnt+a-lo : int(k)*cnt+b-lo]
-		row = row[:len(us)]
+		t := int(k) * b.rowLen
+		es, f := b.tf[t+cnt+a-lo:t+cnt+e-lo], b.tf[t+2*cnt+a-lo:t+2*cnt+e-lo]
+		es, f = es[:len(us)], f[:len(us)]
 		for x, wj := range wrow {
 			J := float64(wj)
-			us[x] += float64(J * row[x].f)
-			cs[x] += float64(J * row[x].es)
+			us[x] += float64(J * f[x])
+			cs[x] += float64(J * es[x])
 		}
 		return
 	}
 	for x, wj := range wrow {
-		pr := m.prop(a+x, k)
+		pr := b.m.prop(a+x, k)
 		J := float64(wj)
 		us[x] += float64(J * pr.f)
 		cs[x] += float64(J * pr.es)
+	}
+}
+
+// readoutScalar applies and empties the batch, then carries the deliveries
+// dl before tick T from the sources of ns (the others feed no neuron of the
+// level) up to the first with a delay of tabTicks or more, and returns how
+// many it took (up to that one or the first at or after T): the portable
+// loops of readoutVector.
+func readoutScalar(b *readoutBatch, dl []delivery, T int64) int {
+	cnt, tf := b.cnt, b.tf
+	u, cur := b.us[:cnt], b.cs[:cnt]
+	if pk := b.pk; pk >= 0 {
+		row := tf[pk : pk+3*cnt]
+		em, es, f := row[:cnt], row[cnt:2*cnt], row[2*cnt:]
+		for x := range u {
+			ui, ii := u[x], cur[x]
+			u[x], cur[x] = float64(ui*em[x])+float64(ii*f[x]), ii*es[x]
+		}
+	}
+	for i := range b.items[:b.n] {
+		it := &b.items[i]
+		carryRow(u, cur, unsafe.Slice(it.w, cnt), tf[it.t+cnt:it.t+3*cnt])
+	}
+	b.pk, b.n = -1, 0
+	sp := &b.ns
+	c := 0
+	for ; c < len(dl); c++ {
+		dv := &dl[c]
+		if dv.tick >= T {
+			break
+		}
+		s := uintptr(int(dv.neuron) - sp.pre)
+		if s >= sp.size {
+			continue
+		}
+		k := T - dv.tick
+		if uint64(k) >= tabTicks {
+			break
+		}
+		t := int(k) * b.rowLen
+		carryRow(u, cur, unsafe.Slice((*float32)(unsafe.Add(sp.w0, s*sp.stride)), cnt), tf[t+cnt:t+3*cnt])
+	}
+	return c
+}
+
+// carryRow adds the jumps of weights ws with the propagators row (e_s, then
+// F of each neuron) to u and cur.
+func carryRow(u, cur []float64, ws []float32, row []float64) {
+	cnt := len(ws)
+	u, cur = u[:cnt], cur[:cnt]
+	es, f := row[:cnt], row[cnt:2*cnt]
+	for x, wj := range ws {
+		J := float64(wj)
+		u[x] += float64(J * f[x])
+		cur[x] += float64(J * es[x])
 	}
 }
