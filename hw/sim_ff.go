@@ -171,7 +171,7 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 		for _, j := range list {
 			r.integrators = r.integrators && math.IsInf(m.thetaU[j], 1)
 		}
-		if r.integrators && len(list) <= maxIntegratorTab {
+		if r.integrators {
 			r.tab = integratorTab(m, r.lo, r.lo+len(list))
 		}
 		f.ranges = append(f.ranges, r)
@@ -183,17 +183,13 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 type levelRange struct {
 	lo, base   int
 	frames, ok bool
-	// integrators: every neuron's comparator is off (runIntegrators)
+	// integrators: every neuron's comparator is off (runReadout)
 	integrators bool
-	// tab: the propagators of neurons lo… over k < tabTicks ticks, row k
-	// by component (see integratorTab; runReadout reads it); nil for a
-	// range over maxIntegratorTab
+	// tab: for integrators, the propagators of neurons lo… over k <
+	// tabTicks ticks, row k by component (see integratorTab; 6 KB per
+	// neuron)
 	tab []prop
 }
-
-// maxIntegratorTab bounds the ranges of integrators that get their own
-// tick-major propagator table (6 KB per neuron).
-const maxIntegratorTab = 32
 
 // integratorTab returns the propagators of neurons lo…hi−1 over 0…tabTicks−1
 // ticks, tick-major and by component: row k, t[k·cnt:(k+1)·cnt] read as
@@ -239,15 +235,13 @@ func (w *worker) runFeedForward(m *neuronModel, pl *placement, job *sampleJob, p
 	w.fspikes = w.fspikes[:0]
 	w.fdeliv = w.fdeliv[:0]
 	for lv, list := range plan.levels {
-		if r := plan.ranges[lv]; r.integrators && r.tab != nil {
+		if r := plan.ranges[lv]; r.integrators {
 			w.runReadout(m, pl, job, plan, lv, r, len(list))
 			continue
 		}
 		w.buildJumps(m, pl, job, plan, lv)
 		w.buildStops(job)
-		if r := plan.ranges[lv]; r.integrators {
-			w.runIntegrators(m, job, r.lo, r.lo+len(list), r.base, r.frames, r.tab)
-		} else if r.ok {
+		if r := plan.ranges[lv]; r.ok {
 			w.runRange(m, job, r.lo, r.lo+len(list), r.base, r.frames)
 		} else {
 			w.runLevel(m, job, plan, list)

@@ -99,63 +99,6 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	}
 }
 
-// runIntegrators is runRange for a range of leaky integrators (comparator
-// off: no crossing, no refractory state), such as a readout layer. Every
-// neuron is quiet, so each stop is the quiet step of stepQuiet, the same
-// operations in the same order (the codes equal runRange's), with the
-// propagators from tab (see integratorTab; nil: composed here); nothing
-// happens after the last stop.
-func (w *worker) runIntegrators(m *neuronModel, job *sampleJob, lo, hi, base int, frames bool, tab []prop) {
-	n := m.n
-	nsampled := n
-	if job.sampled != nil {
-		nsampled = len(job.sampled)
-	}
-	cnt := hi - lo
-	u, cur, rel := w.u[lo:hi], w.i[lo:hi], w.rel[lo:hi]
-	cur, rel = cur[:cnt], rel[:cnt]
-	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
-	ca, cb, corr, corrF := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi], m.cadcCorrF[lo:hi]
-	if cap(w.zf) < cnt {
-		w.zf = make([]float64, cnt)
-	}
-	z := w.zf[:cnt]
-	stops := w.stopsIn
-	if frames {
-		stops = w.stopsAll
-	}
-	prev := int64(0)
-	for _, st := range stops {
-		T := st.tick
-		if k := T - prev; tab != nil && uint64(k) < tabTicks {
-			row := tab[int(k)*cnt : int(k+1)*cnt]
-			for x := range row {
-				p := &row[x]
-				ui, ii := u[x], cur[x]
-				u[x], cur[x] = float64(ui*p.em)+float64(ii*p.f), ii*p.es
-			}
-		} else {
-			for x := range u {
-				p := m.prop(lo+x, k)
-				ui, ii := u[x], cur[x]
-				u[x], cur[x] = float64(ui*p.em)+float64(ii*p.f), ii*p.es
-			}
-		}
-		if st.frame >= 0 {
-			w.noiseF.fill(z, m.readoutSD)
-			out := job.cadc[int(st.frame)*nsampled+base : int(st.frame)*nsampled+base+cnt]
-			readFrame(out, u, rel, resetU, leak, ca, cb, z, corrF, corr)
-		}
-		if st.group >= 0 {
-			jrow := w.jump[int(st.group)*n+lo : int(st.group)*n+hi]
-			for x, j := range jrow[:cnt] {
-				cur[x] += float64(j)
-			}
-		}
-		prev = T
-	}
-}
-
 // propRows are the propagators of a range of neurons over one interval, by
 // component (see prop).
 type propRows struct{ em, es, f []float64 }
