@@ -21,16 +21,19 @@
 // what the silicon could not do with a *ConfigError naming the limit.
 //
 // Integration is exact and event-driven (lif.go, sim.go): closed-form
-// propagation between events with per-neuron tables of propagators on the
-// 8 ns grid, threshold crossings located to the tick by bisection over the
-// tabulated trajectory (a safeguarded Newton iteration in the rare cases),
-// and neurons of feed-forward levels integrated before the event loop
-// (sim_ff.go), a contiguous level in flat passes over all its neurons
-// (sim_range.go). On amd64 the inner loops of those passes (summing the
-// jumps of one tick, stepping the quiet neurons) have AVX2 kernels that do
-// the scalar code's float operations in its order, lane by lane, so every
-// observable is the same bits with or without them (golden_test.go pins
-// them). Timing conventions are in sim.go; temporal
+// propagation between events with propagators on the 8 ns grid composed from
+// two small tables per neuron (model.go), threshold crossings located to the
+// tick by Newton's iteration over tick boundaries (the rising membrane is
+// concave, so it approaches the crossing from below; a safeguarded continuous
+// root finder in the rare cases), and neurons of feed-forward levels
+// integrated before the event loop (sim_ff.go): a contiguous level in flat
+// passes over all its neurons (sim_range.go), a readout layer of integrators
+// frame to frame by superposition (sim_readout.go). On amd64 the inner loops
+// have AVX2 kernels (converting the events to ticks, summing the jumps of one
+// tick, stepping the quiet neurons, the readout frames and the CADC, the
+// noise deviates) that do the scalar code's float operations in its order,
+// lane by lane, so every observable is the same bits with or without them
+// (golden_test.go pins them). Timing conventions are in sim.go; temporal
 // noise (per-sample leak and threshold offsets, white readout noise) in
 // mismatch.go; the calibration's measurements in calibrate.go.
 //
