@@ -137,13 +137,11 @@ func (m *neuronModel) propShort(j, k int) prop {
 	return prop{em: a.em * b.em, es: a.es * b.es, f: float64(a.f*b.em) + float64(a.es*b.f)}
 }
 
-// propEs is prop(j, k).es: the decay of the synaptic current alone.
-func (m *neuronModel) propEs(j int, k int64) float64 {
-	if uint64(k) < tabTicks {
-		t := m.tabLo[j*tabLoRow : (j+1)*tabLoRow]
-		return t[k%tabLoTicks].es * t[tabLoTicks+k/tabLoTicks].es
-	}
-	return m.propLong(j, k).es
+// propShortEs is prop(j, k).es for k < tabTicks: the decay of the synaptic
+// current alone (small enough to inline).
+func (m *neuronModel) propShortEs(j, k int) float64 {
+	t := m.tabLo[j*tabLoRow : (j+1)*tabLoRow]
+	return t[k%tabLoTicks].es * t[tabLoTicks+k/tabLoTicks].es
 }
 
 // propLong is prop for k ≥ tabTicks.

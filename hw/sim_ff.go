@@ -503,12 +503,16 @@ type ffState struct {
 func (w *worker) ffAdvance(m *neuronModel, j int, s *ffState, th float64, T, horizon int64) {
 	for {
 		if s.rel >= 0 {
+			end := min(s.rel, T) // clamped until then; the current decays
+			if k := end - s.last; k < tabTicks {
+				s.i *= m.propShortEs(j, int(k))
+			} else {
+				s.i *= m.propLong(j, k).es
+			}
 			if s.rel > T {
-				s.i *= m.propEs(j, T-s.last)
 				s.last = T
 				return
 			}
-			s.i *= m.propEs(j, s.rel-s.last)
 			s.last, s.rel, s.u = s.rel, -1, w.resetU[j]
 		}
 		possible := !(th > 0 && s.u < th && (s.i <= 0 || (s.u+s.i*m.fMax[j] < th && s.i*m.fMax[j] < th)))
