@@ -68,3 +68,30 @@ func checkAddRows(t *testing.T) {
 		}
 	}
 }
+
+// TestAddRowsRange: a row that would start before src or end after it is a
+// programmer error and panics; the last whole row is accepted.
+func TestAddRowsRange(t *testing.T) {
+	src := make([]float32, 20)
+	for i := range src {
+		src[i] = float32(i)
+	}
+	dst := make([]float32, 5)
+	AddRows(dst, src, []int32{15, 0}) // the last whole row, then the first
+	if dst[4] != 19+4 {
+		t.Fatalf("dst %v", dst)
+	}
+	for _, c := range []struct {
+		n    int
+		offs []int32
+	}{{5, []int32{16}}, {5, []int32{0, -1}}, {5, []int32{-20}}, {21, []int32{0}}, {5, []int32{1 << 30}}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("n %d, offsets %v: no panic", c.n, c.offs)
+				}
+			}()
+			AddRows(make([]float32, c.n), src, c.offs)
+		}()
+	}
+}

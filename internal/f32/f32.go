@@ -23,8 +23,12 @@ func Add(dst, src []float32) {
 // adds all rows (one load and store of dst per block instead of one per row).
 func AddRows(dst, src []float32, offs []int32) {
 	n := len(dst)
+	last := uint(len(src) - n) // the largest offset of a whole row
+	if n > len(src) && len(offs) > 0 {
+		panic("f32: AddRows: row out of range")
+	}
 	for _, o := range offs {
-		if o < 0 || int(o)+n > len(src) {
+		if uint(int(o)) > last { // negative offsets too
 			panic("f32: AddRows: row out of range")
 		}
 	}
