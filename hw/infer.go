@@ -71,6 +71,9 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 	plan := m.planInfer
 	if plan == nil || m.planInferFor != ro {
 		plan = newFFPlan(m, c.net, nil, sampled)
+		if !plan.loopEmpty() {
+			m.ensureLoopTab()
+		}
 		m.planInfer, m.planInferFor = plan, ro
 	}
 	frames := int(math.Floor(window/period+1e-9)) + 1

@@ -36,6 +36,11 @@ type neuronModel struct {
 	// over 16h ticks (l, h < 16). One neuron's entries share 768 bytes.
 	tabLo                   []prop
 	tabHi                   []prop // tabHi[h*n+j]: neuron j over h·tabTicks ticks
+	// tabLoop[j*tabTicks+k]: prop(j, k) for k < tabTicks, the same composed
+	// values in one read each, for the event loop, which propagates neurons
+	// one by one over many different intervals; built only for runs whose
+	// loop has neurons (ensureLoopTab: recurrent networks, probes)
+	tabLoop []prop
 	readoutSD, leakSD, thSD float64
 	ideal                   bool
 	hasOut                  []bool
@@ -127,6 +132,31 @@ func (m *neuronModel) prop(j int, k int64) prop {
 		return m.propShort(j, int(k))
 	}
 	return m.propLong(j, k)
+}
+
+// ensureLoopTab builds tabLoop (1.5 MB for 256 neurons) if it is missing.
+// Callers run it before the workers start: the model is shared by them.
+func (m *neuronModel) ensureLoopTab() {
+	if m.tabLoop != nil {
+		return
+	}
+	t := make([]prop, m.n*tabTicks)
+	for j := 0; j < m.n; j++ {
+		for k := range tabTicks {
+			t[j*tabTicks+k] = m.propShort(j, k)
+		}
+	}
+	m.tabLoop = t
+}
+
+// propLoop is prop for the event loop: one read of tabLoop for k <
+// tabTicks where the run built it. (The loops over all neurons write it out
+// inline: it is just too big for the inliner.)
+func (m *neuronModel) propLoop(j int, k int64) prop {
+	if uint64(k) < tabTicks && m.tabLoop != nil {
+		return m.tabLoop[j*tabTicks+int(k)]
+	}
+	return m.prop(j, k)
 }
 
 // propShort is prop for k < tabTicks: two reads within the neuron's 768

@@ -143,6 +143,9 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 			m.planRun = plan
 		}
 	}
+	if !plan.loopEmpty() {
+		m.ensureLoopTab()
+	}
 	obs := make([]Observation, len(batch))
 	base := c.seq
 	var bad firstError

@@ -329,14 +329,19 @@ func (w *worker) applyJumps(m *neuronModel, lo, hi int, T int64, horizonT float6
 	u, cur, last, rel := w.u[:n], w.i[:n], w.last[:n], w.rel[:n]
 	acc, stamp, next := w.acc[:n], w.stamp[:n], w.next[:n]
 	thetaU, fMax := w.thetaU[:n], m.fMax[:n]
-	gen := w.gen
+	gen, tabLoop := w.gen, m.tabLoop
 	for j := lo; j < hi; j++ {
 		if stamp[j] == gen || ff != nil && ff[j] {
 			continue
 		}
 		stamp[j] = gen
 		if k := T - last[j]; k != 0 {
-			p := m.prop(j, k)
+			var p prop // propLoop
+			if k < tabTicks && tabLoop != nil {
+				p = tabLoop[j*tabTicks+int(k)]
+			} else {
+				p = m.prop(j, k)
+			}
 			if rel[j] < 0 {
 				u[j] = u[j]*p.em + cur[j]*p.f
 			}
@@ -367,12 +372,18 @@ func (w *worker) framePass(m *neuronModel, T int64, row []uint8) {
 	u, cur, last, rel := w.u[:n], w.i[:n], w.last[:n], w.rel[:n]
 	leak, resetU := w.leak[:n], w.resetU[:n]
 	a, b, corr := m.cadcA[:n], m.cadcB[:n], m.cadcCorr[:n]
+	tabLoop := m.tabLoop
 	row = row[:n]
 	z := w.z[:n]
 	w.noise.fill(z, m.readoutSD)
 	for j := 0; j < n; j++ {
 		if k := T - last[j]; k != 0 {
-			p := m.prop(j, k)
+			var p prop // propLoop
+			if k < tabTicks && tabLoop != nil {
+				p = tabLoop[j*tabTicks+int(k)]
+			} else {
+				p = m.prop(j, k)
+			}
 			if rel[j] < 0 {
 				u[j] = u[j]*p.em + cur[j]*p.f
 			}
@@ -420,7 +431,7 @@ func (w *worker) advance(m *neuronModel, j int, T int64) {
 	if k == 0 {
 		return
 	}
-	p := m.prop(j, k)
+	p := m.propLoop(j, k)
 	if w.rel[j] < 0 {
 		w.u[j] = w.u[j]*p.em + w.i[j]*p.f
 	}
