@@ -34,13 +34,13 @@ type neuronModel struct {
 	synGain      [Circuits]float64
 	// tabLo[j*tabLoRow+l]: neuron j over l ticks; tabLo[j*tabLoRow+16+h]:
 	// over 16h ticks (l, h < 16). One neuron's entries share 768 bytes.
-	tabLo                   []prop
-	tabHi                   []prop // tabHi[h*n+j]: neuron j over h·tabTicks ticks
+	tabLo []prop
+	tabHi []prop // tabHi[h*n+j]: neuron j over h·tabTicks ticks
 	// tabLoop[j*tabTicks+k]: prop(j, k) for k < tabTicks, the same composed
 	// values in one read each, for the event loop, which propagates neurons
 	// one by one over many different intervals; built only for runs whose
 	// loop has neurons (ensureLoopTab: recurrent networks, probes)
-	tabLoop []prop
+	tabLoop                 []prop
 	readoutSD, leakSD, thSD float64
 	ideal                   bool
 	hasOut                  []bool
