@@ -1,6 +1,7 @@
 package hw
 
 import (
+	"os"
 	"runtime"
 	"syscall"
 	"testing"
@@ -70,6 +71,35 @@ func BenchmarkInferenceMNIST(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "frames/s")
+}
+
+// TestInferWorkload is a fixed workload for instruction counts, which unlike
+// wall-clock figures do not depend on the machine's load: two Infer calls of
+// 1000 MNIST-shaped images on the benchmark's chip. It runs only with
+// INLOOP_WORKLOAD=1, under callgrind (see BENCHMARKS.md):
+//
+//	go test -c -o hw.test ./hw
+//	INLOOP_WORKLOAD=1 GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind \
+//	    --toggle-collect='*Chip).Infer.func1' ./hw.test -test.run TestInferWorkload -test.cpu 1
+//
+// and callgrind_annotate's total divided by 2000 is the count per image.
+func TestInferWorkload(t *testing.T) {
+	if os.Getenv("INLOOP_WORKLOAD") == "" {
+		t.Skip("INLOOP_WORKLOAD is not set")
+	}
+	c := New(Options{ChipSeed: 1, NoiseSeed: 2})
+	if err := c.Configure(mnistNetwork(1, 8, 20)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Calibrate(DefaultTargets()); err != nil {
+		t.Fatal(err)
+	}
+	batch := mnistStimuli(1, 1000, true)
+	for range 2 {
+		if _, err := c.Infer(batch, InferOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkCalibrate is one full calibration of all 512 circuits.
