@@ -73,3 +73,109 @@ func transpose(dst, src []float32, rows, cols int) {
 		}
 	}
 }
+
+// lifGeneric is one hidden LIF step of the software model after the input
+// currents are in cur: for each lane j
+//
+//	v = β·mem[j] + cur[j] − reset,  reset = 1 if mem[j] > 1 (it spiked), else 0
+//	mem[j] = vh[j] = v,  cur[j] = α·cur[j] (the decay of the next step)
+//
+// and base+j is appended to idx for every v > 1, ascending.
+func lifGeneric(cur, mem, vh []float32, alpha, beta float32, base int32, idx []int32) []int32 {
+	cur, mem = cur[:len(vh)], mem[:len(vh)]
+	for j, m := range mem {
+		var reset float32
+		if m > 1 {
+			reset = 1
+		}
+		v := beta*m + cur[j] - reset
+		mem[j] = v
+		vh[j] = v
+		cur[j] *= alpha
+		if v > 1 {
+			idx = append(idx, base+int32(j))
+		}
+	}
+	return idx
+}
+
+// bwdHiddenGeneric is one backward step of the hidden layer with the
+// SuperSpike surrogate: for each lane j
+//
+//	gv[j] = (gs[j] + counts[j])·superSpike(vh[j], sb) + β·gv[j]
+//	gi[j] = gv[j] + α·gi[j]
+func bwdHiddenGeneric(gv, gi, gs, counts, vh []float32, beta, alpha, sb float32) {
+	gi, gs, counts, vh = gi[:len(gv)], gs[:len(gv)], counts[:len(gv)], vh[:len(gv)]
+	for j := range gv {
+		gv[j] = (gs[j]+counts[j])*superSpike(vh[j], sb) + beta*gv[j]
+		gi[j] = gv[j] + alpha*gi[j]
+	}
+}
+
+// addToRowsGeneric sets dst[o+i] += src[i] for each o in offs, in order.
+// addToRows requires rows that are equal or disjoint (offsets multiples of
+// len(src) in the model): the vector kernel adds all rows to one block of
+// lanes before the next, which for partly overlapping rows would change the
+// order of the additions to a shared element.
+func addToRowsGeneric(dst []float32, offs []int32, src []float32) {
+	for _, o := range offs {
+		addGeneric(dst[o:int(o)+len(src)], src)
+	}
+}
+
+// combGeneric sets dst ← Σ_r g[r]·w[offs[r] : offs[r]+len(dst)], starting
+// from zero and adding each rounded product in the order of offs (what
+// clear then addRow per row computes).
+func combGeneric(dst, w []float32, offs []int32, g []float32) {
+	clear(dst)
+	for r, o := range offs {
+		row := w[o : int(o)+len(dst)]
+		a := g[r]
+		for i := range dst {
+			dst[i] += a * row[i]
+		}
+	}
+}
+
+// checkRows panics unless every row [o, o+n) of offs lies in [0, size).
+func checkRows(size int, offs []int32, n int) {
+	last := uint(size - n)
+	if n > size && len(offs) > 0 {
+		panic("engine: row out of range")
+	}
+	for _, o := range offs {
+		if uint(int(o)) > last {
+			panic("engine: row out of range")
+		}
+	}
+}
+
+// rowOffsets writes idx[k]·stride into dst (grown as needed).
+func rowOffsets(dst, idx []int32, stride int) []int32 {
+	dst = grow32(dst, len(idx))
+	s := int32(stride)
+	for k, i := range idx {
+		dst[k] = i * s
+	}
+	return dst
+}
+
+// unit reports whether every value is 1 (real spikes).
+func unit(val []float32) bool {
+	for _, v := range val {
+		if v != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// growCap returns x with room for n more elements.
+func growCap(x []int32, n int) []int32 {
+	if cap(x)-len(x) < n {
+		y := make([]int32, len(x), 2*cap(x)+n)
+		copy(y, x)
+		return y
+	}
+	return x
+}

@@ -1,5 +1,7 @@
 package engine
 
+import "inloop/internal/f32"
+
 // model is the discrete network of paper-spec §3.2 on the readout grid, in
 // model units (leak 0, threshold 1, C = 1). Per step t = 0 … T−2:
 //
@@ -35,6 +37,72 @@ func (m *model) forward(w *Weights, tp *tape) {
 }
 
 func (m *model) forwardHidden(w *Weights, tp *tape) {
+	if m.smooth > 0 {
+		m.forwardHiddenRef(w, tp)
+		return
+	}
+	// The step model with the decay of the current moved to the end of the
+	// previous step (lif) and the reset read from the previous membrane:
+	// the spikes of bin t are exactly the lanes with vh[t] > 1, each of
+	// value 1. The same operations in the same order as forwardHiddenRef.
+	H, T := m.l.Hidden, m.l.Steps
+	cur, mem := tp.cur[:H], tp.mem[:H]
+	clear(cur)
+	clear(mem)
+	clear(tp.vh[:H])
+	hs := &tp.hidden
+	hs.reset(T)
+	for t := 0; t < T-1; t++ {
+		idx, val := tp.in.bin(t)
+		addRowsTo(cur, w.In, idx, val, &tp.offs)
+		if w.Rec != nil {
+			sIdx, sVal := hs.bin(t)
+			addRowsTo(cur, w.Rec, sIdx, sVal, &tp.offs)
+		}
+		n0 := len(hs.idx)
+		hs.idx = lif(cur, mem, tp.vh[(t+1)*H:(t+2)*H], m.alpha, m.beta, hs.idx)
+		for range len(hs.idx) - n0 {
+			hs.val = append(hs.val, 1)
+		}
+		hs.start[t+2] = int32(len(hs.idx))
+	}
+}
+
+// addRowsTo adds to dst the rows idx of w (row length len(dst)) scaled by
+// val, in order: one pass of f32.AddRows when all are real spikes.
+func addRowsTo(dst, w []float32, idx []int32, val []float32, offs *[]int32) {
+	if len(idx) == 0 {
+		return
+	}
+	n := len(dst)
+	if unit(val) {
+		*offs = rowOffsets(*offs, idx, n)
+		f32.AddRows(dst, w, *offs)
+		return
+	}
+	for k, i := range idx {
+		addRow(dst, w[int(i)*n:int(i)*n+n], val[k])
+	}
+}
+
+// addToRowsFrom adds src, scaled by val, to the rows idx of g (row length
+// len(src)), in order.
+func addToRowsFrom(g []float32, idx []int32, val []float32, src []float32, offs *[]int32) {
+	if len(idx) == 0 {
+		return
+	}
+	n := len(src)
+	if unit(val) {
+		*offs = rowOffsets(*offs, idx, n)
+		addToRows(g, *offs, src)
+		return
+	}
+	for k, i := range idx {
+		addRow(g[int(i)*n:int(i)*n+n], src, val[k])
+	}
+}
+
+func (m *model) forwardHiddenRef(w *Weights, tp *tape) {
 	H, T := m.l.Hidden, m.l.Steps
 	cur, mem := tp.cur[:H], tp.mem[:H]
 	reset := tp.counts[:H] // free during the forward pass
@@ -102,9 +170,7 @@ func (m *model) forwardOutput(w *Weights, tp *tape) {
 		for k := range cur {
 			cur[k] *= m.alpha
 		}
-		for k, j := range idx {
-			addRow(cur, w.Out[int(j)*O:int(j)*O+O], val[k])
-		}
+		addRowsTo(cur, w.Out, idx, val, &tp.offs)
 		vo := tp.vo[(t+1)*O : (t+2)*O]
 		for k := range mem {
 			mem[k] = m.beta*mem[k] + cur[k]
@@ -141,10 +207,18 @@ func (m *model) backward(w *Weights, outT []float32, tp *tape, regGrad float32, 
 			continue
 		}
 		idx, val := tp.hidden.bin(t - 1)
-		for k, j := range idx {
-			addRow(g.Out[int(j)*O:int(j)*O+O], gi, val[k])
+		addToRowsFrom(g.Out, idx, val, gi, &tp.offs)
+		// gs[t−1] = Σ_k gi[k]·outT[k], the rows of nonzero gi[k] in order
+		// (outGrad)
+		gk, ok := tp.gk[:0], tp.offs[:0]
+		for k, v := range gi {
+			if v != 0 {
+				gk = append(gk, v)
+				ok = append(ok, int32(k*H))
+			}
 		}
-		outGrad(gs[(t-1)*H:t*H], outT, gi)
+		tp.gk, tp.offs = gk, ok
+		comb(gs[(t-1)*H:t*H], outT, ok, gk)
 	}
 
 	// Spike-count regulariser: ∂R/∂S_j[t] = regGrad·c_j for every t.
@@ -173,21 +247,13 @@ func (m *model) backward(w *Weights, outT []float32, tp *tape, regGrad float32, 
 				gi[j] = gv[j] + m.alpha*gi[j]
 			}
 		} else {
-			b, a, sb := m.beta, m.alpha, m.surrBeta
-			for j := range gv {
-				gv[j] = (gst[j]+counts[j])*superSpike(vh[j], sb) + b*gv[j]
-				gi[j] = gv[j] + a*gi[j]
-			}
+			bwdHidden(gv, gi, gst, counts, vh, m.beta, m.alpha, m.surrBeta)
 		}
 		idx, val := tp.in.bin(t - 1)
-		for k, i := range idx {
-			addRow(g.In[int(i)*H:int(i)*H+H], gi, val[k])
-		}
+		addToRowsFrom(g.In, idx, val, gi, &tp.offs)
 		if w.Rec != nil {
 			sIdx, sVal := tp.hidden.bin(t - 1)
-			for k, j := range sIdx {
-				addRow(g.Rec[int(j)*H:int(j)*H+H], gi, sVal[k])
-			}
+			addToRowsFrom(g.Rec, sIdx, sVal, gi, &tp.offs)
 			prev := gs[(t-1)*H : t*H]
 			for k := range prev {
 				prev[k] += dot(w.Rec[k*H:k*H+H], gi)

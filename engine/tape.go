@@ -77,6 +77,8 @@ type tape struct {
 	counts   []float32 // [H] spikes per hidden neuron
 	bins     []int32   // scratch of binInputs and measure
 	index    []int32
+	offs     []int32   // row offsets of the model's row kernels
+	gk       []float32 // nonzero output gradients of a backward step
 }
 
 func (tp *tape) size(l Layout) {
