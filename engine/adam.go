@@ -9,22 +9,58 @@ type adam struct {
 	T    int       // steps taken
 }
 
+const adamB1, adamB2, adamEps = 0.9, 0.999, 1e-8
+
 func newAdam(n int) adam { return adam{M: make([]float32, n), V: make([]float32, n)} }
+
+// next counts a step and returns its factors: lr/c1 and 1/c2 of the bias
+// corrections c1 = 1 − β1^t, c2 = 1 − β2^t.
+func (a *adam) next(lr float64) (step, inv2 float32) {
+	a.T++
+	c1 := 1 - math.Pow(adamB1, float64(a.T))
+	c2 := 1 - math.Pow(adamB2, float64(a.T))
+	return float32(lr / c1), float32(1 / c2)
+}
 
 // step sets p ← p − lr·m̂/(√v̂ + ε) for the gradient g.
 func (a *adam) step(p, g []float32, lr float64) {
-	const b1, b2, eps = 0.9, 0.999, 1e-8
-	a.T++
-	c1 := 1 - math.Pow(b1, float64(a.T))
-	c2 := 1 - math.Pow(b2, float64(a.T))
-	// p −= lr/c1 · m / (√(v/c2) + ε)
-	step := float32(lr / c1)
-	inv2 := float32(1 / c2)
-	g = g[:len(p)]
-	m, v := a.M[:len(p)], a.V[:len(p)]
-	for i, gi := range g {
-		m[i] = b1*m[i] + (1-b1)*gi
-		v[i] = b2*v[i] + (1-b2)*gi*gi
-		p[i] -= step * m[i] / (float32(math.Sqrt(float64(v[i]*inv2))) + eps)
+	step, inv2 := a.next(lr)
+	adamGeneric(p, g, a.M, a.V, adamArgs{step: step, inv2: inv2})
+}
+
+// adamArgs are the factors of one fused optimiser pass.
+type adamArgs struct {
+	step, inv2 float32 // the bias-corrected step of adam.next
+	l2         float32 // with addL2, g[i] += l2·p[i] first (stored back to g)
+	lim        float32 // with clamp, p[i] is limited to ±lim afterwards
+	addL2      bool
+	clamp      bool
+}
+
+// adamGeneric is one Adam step over p, g and the moments m, v (same
+// length), optionally with the L2 term added to the gradient before and the
+// clamp after (net.update):
+//
+//	m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g·g
+//	p ← p − step·m/(√(v·inv2) + ε)
+func adamGeneric(p, g, m, v []float32, k adamArgs) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for i := range p {
+		gi := g[i]
+		if k.addL2 {
+			gi += k.l2 * p[i]
+			g[i] = gi
+		}
+		m[i] = adamB1*m[i] + (1-adamB1)*gi
+		v[i] = adamB2*v[i] + (1-adamB2)*gi*gi
+		x := p[i] - k.step*m[i]/(float32(math.Sqrt(float64(v[i]*k.inv2)))+adamEps)
+		if k.clamp {
+			if x > k.lim {
+				x = k.lim
+			} else if x < -k.lim {
+				x = -k.lim
+			}
+		}
+		p[i] = x
 	}
 }

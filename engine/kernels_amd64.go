@@ -77,3 +77,28 @@ func addToRowsAVX2(dst *float32, offs *int32, m int, src *float32, n int)
 
 //go:noescape
 func combAVX2(dst *float32, n int, w *float32, offs *int32, gk *float32, m int)
+
+// adamUpdate is adamGeneric, vectors of 8 in AVX2 and the last 0…7 lanes
+// in portable code.
+func adamUpdate(p, g, m, v []float32, k adamArgs) {
+	n := len(p)
+	g, m, v = g[:n], m[:n], v[:n]
+	n8 := n &^ 7
+	if !useAVX2 || n8 == 0 {
+		adamGeneric(p, g, m, v, k)
+		return
+	}
+	flags := 0
+	if k.addL2 {
+		flags |= 1
+	}
+	if k.clamp {
+		flags |= 2
+	}
+	c := [...]float32{adamB1, 1 - adamB1, adamB2, 1 - adamB2, adamEps, k.step, k.inv2, k.l2, k.lim, -k.lim}
+	adamAVX2(&p[0], &g[0], &m[0], &v[0], n8, &c, flags)
+	adamGeneric(p[n8:], g[n8:], m[n8:], v[n8:], k)
+}
+
+//go:noescape
+func adamAVX2(p, grad, m, v *float32, n int, c *[10]float32, flags int)

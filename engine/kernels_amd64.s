@@ -316,3 +316,66 @@ cmbtailrows:
 cmbdone:
 	VZEROUPPER
 	RET
+
+// func adamAVX2(p, grad, m, v *float32, n int, c *[10]float32, flags int)
+//
+// adamGeneric for i < n (n > 0, a multiple of 8), in lanes of 8; c holds
+// β1, 1−β1, β2, 1−β2, ε, step, inv2, l2, lim, −lim; flags bit 0 adds the
+// L2 term (stored back to g), bit 1 clamps.
+TEXT ·adamAVX2(SB), NOSPLIT, $0-56
+	MOVQ         p+0(FP), DI
+	MOVQ         grad+8(FP), SI
+	MOVQ         m+16(FP), DX
+	MOVQ         v+24(FP), R8
+	MOVQ         n+32(FP), CX
+	MOVQ         c+40(FP), R9
+	MOVQ         flags+48(FP), R11
+	VBROADCASTSS 0(R9), Y15
+	VBROADCASTSS 4(R9), Y14
+	VBROADCASTSS 8(R9), Y13
+	VBROADCASTSS 12(R9), Y12
+	VBROADCASTSS 16(R9), Y11
+	VBROADCASTSS 20(R9), Y10
+	VBROADCASTSS 24(R9), Y9
+	VBROADCASTSS 28(R9), Y8
+	VBROADCASTSS 32(R9), Y7
+	VBROADCASTSS 36(R9), Y6
+	XORQ         AX, AX
+
+adamloop:
+	VMOVUPS (SI)(AX*4), Y0
+	TESTQ   $1, R11
+	JZ      adamnol2
+	VMULPS  (DI)(AX*4), Y8, Y1 // l2·p
+	VADDPS  Y1, Y0, Y0         // g + l2·p
+	VMOVUPS Y0, (SI)(AX*4)
+
+adamnol2:
+	VMULPS  (DX)(AX*4), Y15, Y1 // β1·m
+	VMULPS  Y0, Y14, Y2         // (1−β1)·g
+	VADDPS  Y2, Y1, Y1
+	VMOVUPS Y1, (DX)(AX*4)
+	VMULPS  Y0, Y12, Y2         // (1−β2)·g
+	VMULPS  Y0, Y2, Y2          // ·g
+	VMULPS  (R8)(AX*4), Y13, Y3 // β2·v
+	VADDPS  Y2, Y3, Y3
+	VMOVUPS Y3, (R8)(AX*4)
+	VMULPS  Y9, Y3, Y3          // v·inv2
+	VSQRTPS Y3, Y3              // correctly rounded, as float32(√float64)
+	VADDPS  Y11, Y3, Y3         // + ε
+	VMULPS  Y10, Y1, Y1         // step·m
+	VDIVPS  Y3, Y1, Y1
+	VMOVUPS (DI)(AX*4), Y4
+	VSUBPS  Y1, Y4, Y4
+	TESTQ   $2, R11
+	JZ      adamstore
+	VMINPS  Y4, Y7, Y4          // lim < x ? lim : x (NaN stays)
+	VMAXPS  Y4, Y6, Y4          // −lim > x ? −lim : x
+
+adamstore:
+	VMOVUPS Y4, (DI)(AX*4)
+	ADDQ    $8, AX
+	CMPQ    AX, CX
+	JLT     adamloop
+	VZEROUPPER
+	RET

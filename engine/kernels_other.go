@@ -2,6 +2,9 @@
 
 package engine
 
+// useAVX2 is false off amd64: the portable code runs.
+var useAVX2 = false
+
 func lif(cur, mem, vh []float32, alpha, beta float32, idx []int32) []int32 {
 	return lifGeneric(cur, mem, vh, alpha, beta, 0, idx)
 }
@@ -19,3 +22,5 @@ func comb(dst, w []float32, offs []int32, g []float32) {
 	checkRows(len(w), offs, len(dst))
 	combGeneric(dst, w, offs, g[:len(offs)])
 }
+
+func adamUpdate(p, g, m, v []float32, k adamArgs) { adamGeneric(p, g, m, v, k) }

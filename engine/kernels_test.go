@@ -221,3 +221,61 @@ func TestGradientPortableKernels(t *testing.T) {
 		sameBits(t, "gradient", grads[0], grads[1])
 	}
 }
+
+// TestUpdateFusedMatchesPasses: the one-pass update (L2, Adam, clamp) gives
+// the bits of the separate passes (taken when keep is given, here keeping
+// every neuron), with the vector kernel and with the portable code, over
+// several steps.
+func TestUpdateFusedMatchesPasses(t *testing.T) {
+	for _, rec := range []bool{false, true} {
+		for _, l2 := range []float64{0, 0.1} {
+			l := Layout{Inputs: 13, Hidden: 11, Outputs: 3, Recurrent: rec, Steps: 5, Dt: 1, TauMem: 6, TauSyn: 6}
+			keep := make([]bool, l.Hidden)
+			for i := range keep {
+				keep[i] = true
+			}
+			var nets [3]*net
+			for i := range nets {
+				nets[i] = newNet(l, 50)
+				initWeights(nets[i].w, l, 0.25, rand.New(rand.NewPCG(1, 2)))
+			}
+			rng := rand.New(rand.NewPCG(5, 6))
+			for range 5 {
+				g := kernelValues(rng, len(nets[0].grad.All))
+				for i := range g {
+					g[i] *= 0.3
+				}
+				for i, n := range nets {
+					copy(n.grad.All, g)
+					func() {
+						defer func(v bool) { useAVX2 = v }(useAVX2)
+						switch i {
+						case 0:
+							n.update(1e-2, l2, keep)
+						case 1:
+							n.update(1e-2, l2, nil)
+						case 2:
+							useAVX2 = false
+							n.update(1e-2, l2, nil)
+						}
+					}()
+				}
+				for _, n := range nets[1:] {
+					sameBits(t, "weights", n.w.All, nets[0].w.All)
+					sameBits(t, "gradient", n.grad.All, nets[0].grad.All)
+					sameBits(t, "m", n.opt.M, nets[0].opt.M)
+					sameBits(t, "v", n.opt.V, nets[0].opt.V)
+				}
+			}
+			clamped := 0
+			for _, v := range nets[0].w.In {
+				if v == hiddenLimit || v == -hiddenLimit {
+					clamped++
+				}
+			}
+			if clamped == 0 {
+				t.Errorf("rec=%v l2=%v: no weight reached the clamp", rec, l2)
+			}
+		}
+	}
+}

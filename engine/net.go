@@ -130,6 +130,19 @@ func (n *net) evaluate(tapes []tape, w *Weights, lt lossTerms, simulate bool) st
 // takes an Adam step and clamps the hidden weights to the chip's range.
 func (n *net) update(lr, l2 float64, keep []bool) {
 	g, w := n.grad, n.w
+	if keep == nil {
+		// One pass per element: L2 term, Adam, clamp (the same operations
+		// in the same order as the passes below).
+		step, inv2 := n.opt.next(lr)
+		nh := len(w.In) + len(w.Rec) // In and Rec lead All
+		k := adamArgs{step: step, inv2: inv2, lim: hiddenLimit, clamp: true}
+		if l2 != 0 {
+			k.addL2, k.l2 = true, float32(2*l2/float64(nh))
+		}
+		adamUpdate(w.All[:nh], g.All[:nh], n.opt.M[:nh], n.opt.V[:nh], k)
+		adamUpdate(w.All[nh:], g.All[nh:], n.opt.M[nh:], n.opt.V[nh:], adamArgs{step: step, inv2: inv2})
+		return
+	}
 	H := n.l.Hidden
 	if l2 != 0 {
 		c := float32(2 * l2 / float64(len(w.In)+len(w.Rec)))
