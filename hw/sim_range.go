@@ -2,35 +2,14 @@ package hw
 
 // A feed-forward level whose neurons are contiguous is integrated stop by
 // stop (runRange): at each stop (an input tick or a CADC frame) one flat pass
-// propagates every neuron with the table row of the common interval, adds
+// propagates every neuron with the propagators of the common interval, adds
 // the current jumps and reads the frame. Only the few neurons that might
 // reach threshold before the stop (or are refractory) are then redone
 // exactly from their saved state by ffAdvance. The pass decides that with
-// the slope bound of quietFor, whose tests are nearly always passed (well
-// predicted branches). A neuron wrongly sent to the redo costs time only:
-// the redo propagates with the same table entry, so results do not depend
-// on how tight the bounds are, only on their being safe.
-
-// quietFor reports whether a free neuron at (u, i) relative to the leak
-// certainly stays below its threshold th (relative to the leak) for dt µs,
-// with no input meanwhile. Either the PSP peak bound keeps it below,
-//
-//	u(t) ≤ max(u, 0) + max(i, 0)·F_max < ϑ   (fMax = F_max),
-//
-// or the membrane is not rising (s₀ = i − u/τ_mem ≤ 0: it cannot turn up
-// again towards a threshold above the leak), or it rises too slowly: on the
-// rising stretch u grows and I decays, so du/dt ≤ s₀ and u(dt) ≤ u + s₀·dt.
-// NaN states are never quiet.
-func quietFor(u, i, th, fMax, invTauM, dt float64) bool {
-	if !(th > 0 && u < th) {
-		return false
-	}
-	if s0 := i - u*invTauM; th-u > s0*dt { // with s₀ ≤ 0 this is u < ϑ
-		return true
-	}
-	b := i * fMax
-	return u+b < th && b < th
-}
+// the bounds of stepQuiet, which nearly every neuron passes (well predicted
+// branches). A neuron wrongly sent to the redo costs time only: the redo
+// propagates with the same propagator, so results do not depend on how
+// tight the bounds are, only on their being safe.
 
 // runRange integrates the neurons lo…hi−1 stop by stop (see above). A frame
 // is read after the propagation and before the jumps of its tick. All
@@ -44,10 +23,10 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	}
 	cnt := hi - lo
 	u, cur, rel := w.u[lo:hi], w.i[lo:hi], w.rel[lo:hi]
-	thetaU, fMax, invTau := w.thetaU[lo:hi], m.fMax[lo:hi], m.invTauM[lo:hi]
+	thetaU, invTau := w.thetaU[lo:hi], m.invTauM[lo:hi]
 	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
 	ca, cb, corr, corrF := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi], m.cadcCorrF[lo:hi]
-	cur, rel, thetaU, fMax, invTau = cur[:cnt], rel[:cnt], thetaU[:cnt], fMax[:cnt], invTau[:cnt]
+	cur, rel, thetaU, invTau = cur[:cnt], rel[:cnt], thetaU[:cnt], invTau[:cnt]
 	leak, resetU, ca, cb, corr = leak[:cnt], resetU[:cnt], ca[:cnt], cb[:cnt], corr[:cnt]
 	if cap(w.zf) < cnt {
 		w.zf = make([]float64, cnt)
@@ -163,8 +142,9 @@ func (e *rowEntry) fill(m *neuronModel, lo, hi int, k int64, key *neuronModel) p
 // over dt µs) every neuron that is free and certainly stays below threshold
 // within dt, adds its current jump (jump[x]; none if jump is nil), and
 // appends the others to slow, leaving their state as it was. A neuron is
-// quiet if the slope bound of quietFor keeps it below (with s₀ ≤ 0 that
-// test reduces to u < ϑ, so the non-rising case needs no test of its own),
+// quiet if the slope bound keeps it below: on the rising stretch u grows and
+// I decays, so du/dt ≤ s₀ = I − u/τ_mem and u(dt) ≤ u + s₀·dt (with s₀ ≤ 0
+// the test reduces to u < ϑ, so the non-rising case needs no test of its own),
 // or if it ends the interval below threshold and still rising: u has at most
 // one extremum, so a membrane rising at both ends rose all along and its
 // maximum is the end value (a minimum inside would need s₀ < 0, which the
