@@ -11,7 +11,8 @@ func eventTicksVector(ev []Event, t0 float64, inputs int, stride int32, ticks []
 	if !hasAVX2 || n == 0 || inputs < 1 {
 		return 0
 	}
-	if len(ticks) < n || (rows != nil && len(rows) < n) || unsafe.Sizeof(Event{}) != 16 {
+	if len(ticks) < n || (rows != nil && len(rows) < n) ||
+		unsafe.Sizeof(Event{}) != 16 || unsafe.Offsetof(Event{}.Source) != 8 { // the kernel's layout
 		panic("hw: eventTicksVector: bad lengths")
 	}
 	var rp *int32
