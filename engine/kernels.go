@@ -52,19 +52,6 @@ func dot(x, y []float32) float32 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// outGrad sets dst ← Σ_k g[k]·wT[k·H : (k+1)·H] for the post-major output
-// weights wT (H = len(dst)): the gradient reaching hidden spikes from the
-// outputs.
-func outGrad(dst, wT, g []float32) {
-	H := len(dst)
-	clear(dst)
-	for k, gk := range g {
-		if gk != 0 {
-			addRow(dst, wT[k*H:(k+1)*H], gk)
-		}
-	}
-}
-
 // transpose writes the rows×cols matrix src into dst as cols×rows.
 func transpose(dst, src []float32, rows, cols int) {
 	for r := range rows {
@@ -137,19 +124,6 @@ func combGeneric(dst, w []float32, offs []int32, g []float32) {
 	}
 }
 
-// checkRows panics unless every row [o, o+n) of offs lies in [0, size).
-func checkRows(size int, offs []int32, n int) {
-	last := uint(size - n)
-	if n > size && len(offs) > 0 {
-		panic("engine: row out of range")
-	}
-	for _, o := range offs {
-		if uint(int(o)) > last {
-			panic("engine: row out of range")
-		}
-	}
-}
-
 // rowOffsets writes idx[k]·stride into dst (grown as needed).
 func rowOffsets(dst, idx []int32, stride int) []int32 {
 	dst = grow32(dst, len(idx))
@@ -168,14 +142,4 @@ func unit(val []float32) bool {
 		}
 	}
 	return true
-}
-
-// growCap returns x with room for n more elements.
-func growCap(x []int32, n int) []int32 {
-	if cap(x)-len(x) < n {
-		y := make([]int32, len(x), 2*cap(x)+n)
-		copy(y, x)
-		return y
-	}
-	return x
 }

@@ -1,6 +1,12 @@
 package engine
 
-import "golang.org/x/sys/cpu"
+import (
+	"slices"
+
+	"golang.org/x/sys/cpu"
+
+	"inloop/internal/f32"
+)
 
 // useAVX2 selects the kernels of kernels_amd64.s (the CPU and the OS support
 // AVX2); the tests switch it off to compare with the portable code.
@@ -16,7 +22,7 @@ func lif(cur, mem, vh []float32, alpha, beta float32, idx []int32) []int32 {
 		return lifGeneric(cur, mem, vh, alpha, beta, 0, idx)
 	}
 	l := len(idx)
-	idx = growCap(idx, n)
+	idx = slices.Grow(idx, n)
 	c := lifAVX2(&cur[0], &mem[0], &vh[0], n8, alpha, beta, &idx[l : l+n][0])
 	idx = idx[:l+c]
 	return lifGeneric(cur[n8:], mem[n8:], vh[n8:], alpha, beta, int32(n8), idx)
@@ -28,20 +34,18 @@ func bwdHidden(gv, gi, gs, counts, vh []float32, beta, alpha, sb float32) {
 	n := len(gv)
 	gi, gs, counts, vh = gi[:n], gs[:n], counts[:n], vh[:n]
 	n8 := n &^ 7
-	if useAVX2 && n8 > 0 {
+	if !useAVX2 {
+		n8 = 0
+	}
+	if n8 > 0 {
 		bwdAVX2(&gv[0], &gi[0], &gs[0], &counts[0], &vh[0], n8, beta, alpha, sb)
 	}
-	if n8 < n || !useAVX2 {
-		if !useAVX2 {
-			n8 = 0
-		}
-		bwdHiddenGeneric(gv[n8:], gi[n8:], gs[n8:], counts[n8:], vh[n8:], beta, alpha, sb)
-	}
+	bwdHiddenGeneric(gv[n8:], gi[n8:], gs[n8:], counts[n8:], vh[n8:], beta, alpha, sb)
 }
 
 // addToRows is addToRowsGeneric.
 func addToRows(dst []float32, offs []int32, src []float32) {
-	checkRows(len(dst), offs, len(src))
+	f32.CheckRows(len(dst), offs, len(src))
 	if len(src) == 0 || len(offs) == 0 {
 		return
 	}
@@ -54,7 +58,7 @@ func addToRows(dst []float32, offs []int32, src []float32) {
 
 // comb is combGeneric.
 func comb(dst, w []float32, offs []int32, g []float32) {
-	checkRows(len(w), offs, len(dst))
+	f32.CheckRows(len(w), offs, len(dst))
 	g = g[:len(offs)]
 	if len(dst) == 0 {
 		return

@@ -2,6 +2,8 @@
 
 package engine
 
+import "inloop/internal/f32"
+
 // useAVX2 is false off amd64: the portable code runs.
 var useAVX2 = false
 
@@ -14,12 +16,12 @@ func bwdHidden(gv, gi, gs, counts, vh []float32, beta, alpha, sb float32) {
 }
 
 func addToRows(dst []float32, offs []int32, src []float32) {
-	checkRows(len(dst), offs, len(src))
+	f32.CheckRows(len(dst), offs, len(src))
 	addToRowsGeneric(dst, offs, src)
 }
 
 func comb(dst, w []float32, offs []int32, g []float32) {
-	checkRows(len(w), offs, len(dst))
+	f32.CheckRows(len(w), offs, len(dst))
 	combGeneric(dst, w, offs, g[:len(offs)])
 }
 

@@ -279,3 +279,15 @@ func TestUpdateFusedMatchesPasses(t *testing.T) {
 		}
 	}
 }
+
+// outGrad is the code comb replaced: dst ← Σ_k g[k]·wT[k·H : (k+1)·H] for
+// the post-major output weights wT (H = len(dst)), by clear and addRow.
+func outGrad(dst, wT, g []float32) {
+	H := len(dst)
+	clear(dst)
+	for k, gk := range g {
+		if gk != 0 {
+			addRow(dst, wT[k*H:(k+1)*H], gk)
+		}
+	}
+}

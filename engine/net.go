@@ -153,14 +153,12 @@ func (n *net) update(lr, l2 float64, keep []bool) {
 			g.Rec[i] += c * v
 		}
 	}
-	if keep != nil {
-		for _, m := range [][]float32{g.In, g.Rec} {
-			for r := 0; r+H <= len(m); r += H {
-				row := m[r : r+H]
-				for j, k := range keep {
-					if !k {
-						row[j] = 0
-					}
+	for _, m := range [][]float32{g.In, g.Rec} {
+		for r := 0; r+H <= len(m); r += H {
+			row := m[r : r+H]
+			for j, k := range keep {
+				if !k {
+					row[j] = 0
 				}
 			}
 		}

@@ -71,16 +71,13 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 	plan := m.planInfer
 	if plan == nil || m.planInferFor != ro {
 		plan = newFFPlan(m, c.net, nil, sampled)
-		if !plan.loopEmpty() {
-			m.ensureLoopTab()
-		}
 		m.planInfer, m.planInferFor = plan, ro
 	}
 	frames := int(math.Floor(window/period+1e-9)) + 1
 	out := make([]Inference, len(batch))
 	peaks := make([]int16, len(batch)*ro.Size)
 	maxes := make([]uint8, len(batch)*ro.Size)
-	base := c.seq
+	base, stride := c.seq, plan.evStride(c.net)
 	var bad firstError
 	c.parallel(len(batch), func(w *worker, k int) {
 		s := &batch[k]
@@ -88,7 +85,7 @@ func (c *Chip) Infer(batch []Stimulus, opt InferOptions) ([]Inference, error) {
 		if len(s.Events) > 0 {
 			onset = s.Events[0].Time
 		}
-		ticks, rows, err := w.eventTicks(k, s, onset, c.net.inputs, plan.evStride(c.net))
+		ticks, rows, err := w.eventTicks(k, s, onset, c.net.inputs, stride)
 		if err != nil {
 			bad.set(k, err)
 			return

@@ -38,8 +38,8 @@ type neuronModel struct {
 	tabHi []prop // tabHi[h*n+j]: neuron j over h·tabTicks ticks
 	// tabLoop[j*tabTicks+k]: prop(j, k) for k < tabTicks, the same composed
 	// values in one read each, for the event loop, which propagates neurons
-	// one by one over many different intervals; built only for runs whose
-	// loop has neurons (ensureLoopTab: recurrent networks, probes)
+	// one by one over many different intervals; built by newFFPlan for a
+	// plan whose loop has neurons (recurrent networks, probes)
 	tabLoop                 []prop
 	readoutSD, leakSD, thSD float64
 	ideal                   bool
@@ -135,7 +135,7 @@ func (m *neuronModel) prop(j int, k int64) prop {
 }
 
 // ensureLoopTab builds tabLoop (1.5 MB for 256 neurons) if it is missing.
-// Callers run it before the workers start: the model is shared by them.
+// Plans are made before the workers start, who share the model.
 func (m *neuronModel) ensureLoopTab() {
 	if m.tabLoop != nil {
 		return
@@ -160,11 +160,10 @@ func (m *neuronModel) propLoop(j int, k int64) prop {
 }
 
 // propShort is prop for k < tabTicks: two reads within the neuron's 768
-// bytes of tabLo (compose written out, so that it inlines).
+// bytes of tabLo.
 func (m *neuronModel) propShort(j, k int) prop {
 	t := m.tabLo[j*tabLoRow : (j+1)*tabLoRow]
-	a, b := &t[k%tabLoTicks], &t[tabLoTicks+k/tabLoTicks]
-	return prop{em: a.em * b.em, es: a.es * b.es, f: float64(a.f*b.em) + float64(a.es*b.f)}
+	return compose(&t[k%tabLoTicks], &t[tabLoTicks+k/tabLoTicks])
 }
 
 // propShortEs is prop(j, k).es for k < tabTicks: the decay of the synaptic

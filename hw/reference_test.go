@@ -120,7 +120,7 @@ func TestAgainstFineReference(t *testing.T) {
 		}
 		sortEvents(ev)
 		m := c.ensureModel()
-		job := sampleJob{events: ev, horizon: tickOf(34), frames: 21, period: CADCPeriod, cadc: make([]uint8, 21*35),
+		job := sampleJob{events: ev, ticks: eventTicksOf(ev), horizon: tickOf(34), frames: 21, period: CADCPeriod, cadc: make([]uint8, 21*35),
 			plan: newFFPlan(m, c.net, nil, nil)}
 		if len(job.plan.list) == 0 == !recurrent {
 			t.Fatalf("seed %d: %d input-only neurons with recurrent=%v", seed, len(job.plan.list), recurrent)
@@ -170,7 +170,7 @@ func TestInputOnlyPath(t *testing.T) {
 			for _, st := range mnistStimuli(6, 4, grid) {
 				var obs [2]Observation
 				for k, plan := range []*ffPlan{nil, newFFPlan(m, c.net, nil, nil)} {
-					job := sampleJob{events: st.Events, horizon: tickOf(34), frames: 21, period: CADCPeriod, cadc: make([]uint8, 21*256), plan: plan}
+					job := sampleJob{events: st.Events, ticks: eventTicksOf(st.Events), horizon: tickOf(34), frames: 21, period: CADCPeriod, cadc: make([]uint8, 21*256), plan: plan}
 					wk := &worker{noise: noiseSource{rng: newRNG(1)}}
 					wk.simulate(m, c.net, &job)
 					obs[k] = Observation{Spikes: append([]Spike(nil), wk.spikes...), CADC: job.cadc}
@@ -182,4 +182,14 @@ func TestInputOnlyPath(t *testing.T) {
 			}
 		}
 	}
+}
+
+// eventTicksOf is the ticks of events starting at 0 µs, as Run's workers
+// compute them for a sampleJob.
+func eventTicksOf(ev []Event) []int64 {
+	ticks := make([]int64, len(ev))
+	for k, e := range ev {
+		ticks[k] = tickOf(e.Time)
+	}
+	return ticks
 }

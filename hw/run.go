@@ -55,14 +55,7 @@ func (w *worker) eventTicks(k int, s *Stimulus, t0 float64, inputs, stride int) 
 			return nil, nil, eventError(k, ev, i, inputs)
 		}
 		prev = e.Time
-		// tickOf written out: e.Time ≥ t0 here, so the rounding of
-		// x ≥ 0 is floor(x) and one more from a fraction of ½ up
-		x := (e.Time - t0) / EventTick
-		t := int64(x)
-		if x-float64(t) >= 0.5 {
-			t++
-		}
-		ticks[i] = t
+		ticks[i] = tickOf(e.Time - t0)
 		if rows != nil {
 			rows[i] = e.Source * int32(stride)
 		}
@@ -143,15 +136,12 @@ func (c *Chip) Run(batch []Stimulus, opt RunOptions) ([]Observation, error) {
 			m.planRun = plan
 		}
 	}
-	if !plan.loopEmpty() {
-		m.ensureLoopTab()
-	}
 	obs := make([]Observation, len(batch))
-	base := c.seq
+	base, stride := c.seq, plan.evStride(c.net)
 	var bad firstError
 	c.parallel(len(batch), func(w *worker, k int) {
 		s := &batch[k]
-		ticks, rows, err := w.eventTicks(k, s, 0, c.net.inputs, plan.evStride(c.net))
+		ticks, rows, err := w.eventTicks(k, s, 0, c.net.inputs, stride)
 		if err != nil {
 			bad.set(k, err)
 			return
@@ -204,9 +194,6 @@ func (c *Chip) parallel(count int, fn func(w *worker, k int)) {
 		}
 		return
 	}
-	// Workers take runs of parallelChunk consecutive samples: neighbouring
-	// samples write neighbouring results, which should not bounce between
-	// cores, and the shared counter is touched less often.
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for g := 0; g < nw; g++ {
@@ -214,18 +201,13 @@ func (c *Chip) parallel(count int, fn func(w *worker, k int)) {
 		go func(w *worker) {
 			defer wg.Done()
 			for {
-				k0 := int(next.Add(parallelChunk) - parallelChunk)
-				if k0 >= count {
+				k := int(next.Add(1) - 1)
+				if k >= count {
 					return
 				}
-				for k := k0; k < min(k0+parallelChunk, count); k++ {
-					fn(w, k)
-				}
+				fn(w, k)
 			}
 		}(c.workers[g])
 	}
 	wg.Wait()
 }
-
-// parallelChunk is the number of consecutive samples a worker takes at once.
-const parallelChunk = 8

@@ -34,7 +34,6 @@ type delivery struct {
 
 // worker is the scratch of one goroutine, reused across samples and runs.
 type worker struct {
-	_          [128]byte // no cache line shared with another worker
 	u, i       []float64
 	last, rel  []int64 // last touched tick; release tick or −1
 	next       []float64
@@ -69,7 +68,6 @@ type worker struct {
 	evRows   []int32   // each event's row offset (eventTicks)
 	frameBuf []uint8   // inference frames
 	noise    noiseSource
-	_        [128]byte
 }
 
 func (w *worker) ensure(n, nproj int) {
@@ -100,7 +98,7 @@ func (w *worker) ensure(n, nproj int) {
 // sampleJob describes one sample for simulate.
 type sampleJob struct {
 	events  []Event
-	ticks   []int64 // tick of each event after t0 (worker.eventTicks)
+	ticks   []int64 // tick of each event after t0 (worker.eventTicks; required)
 	rows    []int32 // nil, or each event's row in the jumps of plan.evProj
 	t0      float64 // subtracted from event times (inference: the onset)
 	horizon int64   // ticks simulated; inputs and spikes at or after it are dropped
@@ -135,12 +133,6 @@ func tickOf(t float64) int64 {
 func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	n := m.n
 	w.ensure(n, len(pl.projs))
-	if job.ticks == nil && len(job.events) > 0 { // a caller that did not check
-		job.ticks = make([]int64, len(job.events))
-		for k, e := range job.events {
-			job.ticks[k] = tickOf(e.Time - job.t0)
-		}
-	}
 	// This sample's leak and threshold offsets (slow membrane noise).
 	dl, dth := w.leak[:n], w.thetaU[:n]
 	w.noise.fill(dl, m.leakSD)

@@ -117,17 +117,18 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 			f.extLvl |= f.projLvl[i]
 		}
 	}
+	ext := 0 // projections from external inputs
 	for i, p := range pl.projs {
-		if !p.Pre.External {
-			continue
-		}
-		if f.evProj != -1 || p.Pre.Offset != 0 || p.Pre.Size != pl.inputs {
-			f.evProj = -2 // several, or one that leaves inputs out
-		} else {
-			f.evProj = i
+		if p.Pre.External {
+			ext++
+			if p.Pre.Offset == 0 && p.Pre.Size == pl.inputs {
+				f.evProj = i
+			}
 		}
 	}
-	f.evProj = max(f.evProj, -1)
+	if ext != 1 {
+		f.evProj = -1
+	}
 	for j := range f.sampledPos {
 		f.sampledPos[j] = -1
 		if sampled == nil {
@@ -175,6 +176,9 @@ func newFFPlan(m *neuronModel, pl *placement, probe []int, sampled []int32) *ffP
 			r.tab = integratorTab(m, r.lo, r.lo+len(list))
 		}
 		f.ranges = append(f.ranges, r)
+	}
+	if !f.loopEmpty() {
+		m.ensureLoopTab()
 	}
 	return f
 }
@@ -345,29 +349,14 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 }
 
 // flushRows adds the rows offs of projection p's jumps to row (the jumps of
-// one tick, all neurons) and returns offs emptied; p < 0 means none. Short
-// rows (a readout layer) are added here: the vector kernel's set-up would
-// cost more than the sums.
+// one tick, all neurons) and returns offs emptied; p < 0 means none.
 func flushRows(pl *placement, row []float32, p int, offs []int32) []int32 {
 	if p >= 0 && len(offs) > 0 {
 		pp := &pl.projs[p]
-		dst := row[pp.PostOffset : pp.PostOffset+pp.PostSize]
-		if len(dst) <= shortRow {
-			for _, o := range offs {
-				src := pp.eff[o : int(o)+len(dst)]
-				for x := range dst {
-					dst[x] += src[x]
-				}
-			}
-		} else {
-			f32.AddRows(dst, pp.eff, offs)
-		}
+		f32.AddRows(row[pp.PostOffset:pp.PostOffset+pp.PostSize], pp.eff, offs)
 	}
 	return offs[:0]
 }
-
-// shortRow is the longest row flushRows sums without the vector kernel.
-const shortRow = 16
 
 // buildStops merges the input ticks with the frame ticks: w.stopsAll for
 // sampled neurons, w.stopsIn (inputs only) for the others.

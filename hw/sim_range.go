@@ -126,12 +126,7 @@ func (e *rowEntry) fill(m *neuronModel, lo, hi int, k int64, key *neuronModel) p
 	}
 	r := propRows{em: e.rows.em[:cnt], es: e.rows.es[:cnt], f: e.rows.f[:cnt]}
 	for x := range cnt {
-		var p prop
-		if uint64(k) < tabTicks {
-			p = m.propShort(lo+x, int(k))
-		} else {
-			p = m.propLong(lo+x, k)
-		}
+		p := m.prop(lo+x, k)
 		r.em[x], r.es[x], r.f[x] = p.em, p.es, p.f
 	}
 	e.m, e.lo, e.hi, e.k, e.rows = key, lo, hi, k, r

@@ -277,13 +277,7 @@ func (b *readoutBatch) carry(pp *placedProj, src int, k int64) {
 	wrow = wrow[:len(us)]
 	if uint64(k) < tabTicks {
 		t := int(k) * b.rowLen
-		es, f := b.tf[t+cnt+a-lo:t+cnt+e-lo], b.tf[t+2*cnt+a-lo:t+2*cnt+e-lo]
-		es, f = es[:len(us)], f[:len(us)]
-		for x, wj := range wrow {
-			J := float64(wj)
-			us[x] += float64(J * f[x])
-			cs[x] += float64(J * es[x])
-		}
+		carryRow(us, cs, wrow, b.tf[t+cnt+a-lo:t+cnt+e-lo], b.tf[t+2*cnt+a-lo:t+2*cnt+e-lo])
 		return
 	}
 	for x, wj := range wrow {
@@ -312,7 +306,7 @@ func readoutScalar(b *readoutBatch, dl []delivery, T int64) int {
 	}
 	for i := range b.items[:b.n] {
 		it := &b.items[i]
-		carryRow(u, cur, unsafe.Slice(it.w, cnt), tf[it.t+cnt:it.t+3*cnt])
+		carryRow(u, cur, unsafe.Slice(it.w, cnt), tf[it.t+cnt:it.t+2*cnt], tf[it.t+2*cnt:it.t+3*cnt])
 	}
 	b.pk, b.n = -1, 0
 	sp := &b.ns
@@ -331,17 +325,16 @@ func readoutScalar(b *readoutBatch, dl []delivery, T int64) int {
 			break
 		}
 		t := int(k) * b.rowLen
-		carryRow(u, cur, unsafe.Slice((*float32)(unsafe.Add(sp.w0, s*sp.stride)), cnt), tf[t+cnt:t+3*cnt])
+		carryRow(u, cur, unsafe.Slice((*float32)(unsafe.Add(sp.w0, s*sp.stride)), cnt), tf[t+cnt:t+2*cnt], tf[t+2*cnt:t+3*cnt])
 	}
 	return c
 }
 
-// carryRow adds the jumps of weights ws with the propagators row (e_s, then
-// F of each neuron) to u and cur.
-func carryRow(u, cur []float64, ws []float32, row []float64) {
+// carryRow adds the jumps of weights ws, carried by the propagators es and f
+// of each neuron, to u and cur.
+func carryRow(u, cur []float64, ws []float32, es, f []float64) {
 	cnt := len(ws)
-	u, cur = u[:cnt], cur[:cnt]
-	es, f := row[:cnt], row[cnt:2*cnt]
+	u, cur, es, f = u[:cnt], cur[:cnt], es[:cnt], f[:cnt]
 	for x, wj := range ws {
 		J := float64(wj)
 		u[x] += float64(J * f[x])

@@ -23,19 +23,25 @@ func Add(dst, src []float32) {
 // adds all rows (one load and store of dst per block instead of one per row).
 func AddRows(dst, src []float32, offs []int32) {
 	n := len(dst)
-	last := uint(len(src) - n) // the largest offset of a whole row
-	if n > len(src) && len(offs) > 0 {
-		panic("f32: AddRows: row out of range")
-	}
-	for _, o := range offs {
-		if uint(int(o)) > last { // negative offsets too
-			panic("f32: AddRows: row out of range")
-		}
-	}
+	CheckRows(len(src), offs, n)
 	if n == 0 || len(offs) == 0 {
 		return
 	}
 	addRowsKernel(dst, src, offs)
+}
+
+// CheckRows panics unless every row [o, o+n) of the offsets lies within
+// [0, size): the bounds check of row kernels that index without one.
+func CheckRows(size int, offs []int32, n int) {
+	last := uint(size - n) // the largest offset of a whole row
+	if n > size && len(offs) > 0 {
+		panic("f32: row out of range")
+	}
+	for _, o := range offs {
+		if uint(int(o)) > last { // negative offsets too
+			panic("f32: row out of range")
+		}
+	}
 }
 
 // addGeneric is the portable kernel.
