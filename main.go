@@ -6,6 +6,8 @@
 //	inloop chip  [flags]   the chip report
 //	inloop data  [flags]   a dataset's summary
 //	inloop serve [flags]   the app over SSH
+//	inloop eval RUN_DIR    evaluate a checkpoint
+//	inloop experiment NAME the paper's experiments: runs, table, CSV, figure
 package main
 
 import (
@@ -20,9 +22,13 @@ const usage = `usage: inloop [command] [flags]
 commands:
   (none)   the live app: trains Yin-Yang in the loop on chip seed 1
   train    headless training; progress on stderr, --json summary on stdout
+  eval     evaluate a run's checkpoint: accuracy, inference rate, latency,
+           silencing
   chip     the chip report: mismatch and calibration statistics
   data     a dataset's summary and a preview of one sample
   serve    the app over SSH
+  experiment  the paper's experiments (selfcal, sparsity, latency, robustness,
+           table1): runs, table, CSV and figure
 
 Run 'inloop COMMAND -h' for a command's flags.
 `
@@ -57,11 +63,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = dataCmd(rest, stdout, stderr)
 	case "serve":
 		err = serveCmd(rest, stdout, stderr)
+	case "eval":
+		err = evalCmd(rest, stdout, stderr)
+	case "experiment":
+		err = experimentCmd(rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "inloop: unknown command %q (accepted: train, chip, data, serve, help)\n", cmd)
+		fmt.Fprintf(stderr, "inloop: unknown command %q (accepted: train, eval, experiment, chip, data, serve, help)\n", cmd)
 		fmt.Fprint(stderr, usage)
 		return 2
 	}

@@ -1,5 +1,7 @@
 package engine
 
+import "inloop/hw"
+
 // Mode selects how the network is trained.
 type Mode string
 
@@ -32,11 +34,20 @@ type Config struct {
 	NoiseSeed   uint64
 	Seed        uint64  // init, data order, dropout
 	Calibration string  // calibrated | uncalibrated
-	Decalibrate float64 // σ_d; 0 = none
-	RunDir      string  // where to write; "" = no run files
-	Resume      string  // run directory to continue from its last checkpoint
-	Hidden      int     // hidden neurons; 0 = dataset default
-	Hyper       Hyper
+	Decalibrate float64 // σ_d of τ_mem, τ_syn and threshold jointly; 0 = none
+	// Detune gives each detuned parameter its own σ_d (instead of the joint
+	// Decalibrate; zero = none).
+	Detune hw.Detuning
+	// DecalibrateSeed draws the per-neuron targets; 0 = Seed.
+	DecalibrateSeed uint64
+	// Augment applies the dataset's training-time augmentation (rotation
+	// ≤ 15° for MNIST and Fashion-MNIST, channel jitter for SHD), drawn
+	// from the step's seed.
+	Augment bool
+	RunDir  string // where to write; "" = no run files
+	Resume  string // run directory to continue from its last checkpoint
+	Hidden  int    // hidden neurons; 0 = dataset default
+	Hyper   Hyper
 }
 
 // Summary is the end-of-run report (the `train --json` line).

@@ -164,9 +164,9 @@ func (t *Trainer) fresh(cfg Config, build func(Config) (trainee, error)) error {
 		return err
 	}
 	t.calibration = cfg.Calibration
-	if cfg.Decalibrate > 0 {
+	if r := recipeOf(cfg); r.State == "decalibrated" {
 		t.sigma = cfg.Decalibrate
-		t.calibration = decalibratedLabel(cfg.Decalibrate)
+		t.calibration = r.label()
 	}
 	if cfg.RunDir != "" {
 		saved := t.cfg
