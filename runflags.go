@@ -15,7 +15,7 @@ import (
 )
 
 // runFlags are the flags of a training run common to train, the app and
-// serve (DESIGN.md §6). Numbers left unset take the dataset's defaults
+// serve (docs/design.md §5). Numbers left unset take the dataset's defaults
 // (engine.DefaultConfig).
 type runFlags struct {
 	fs                          *flag.FlagSet
