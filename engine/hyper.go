@@ -54,7 +54,7 @@ var epochsRule = numRule{lo: 1, hi: 100000, integer: true}
 var settings = []Setting{
 	{Name: "lr", Label: "learning rate", Kind: CmdSet, Flag: "lr", Usage: "Adam learning rate",
 		num: &numRule{lo: 0, hi: 1, openLo: true}, hyper: field(func(h *Hyper) float64 { return h.LR }, func(h *Hyper, v float64) { h.LR = v })},
-	{Name: "lr_decay", Label: "lr decay", Unit: "/epoch", Kind: CmdSet, Flag: "lr-decay", Usage: "learning-rate factor per epoch",
+	{Name: "lr_decay", Label: "lr decay/epoch", Kind: CmdSet, Flag: "lr-decay", Usage: "learning-rate factor per epoch",
 		num: &numRule{lo: 0, hi: 1, openLo: true}, hyper: field(func(h *Hyper) float64 { return h.LRDecay }, func(h *Hyper, v float64) { h.LRDecay = v })},
 	{Name: "batch", Label: "batch", Unit: "samples", Kind: CmdSet, Flag: "batch", Usage: "samples per optimiser step",
 		num: &numRule{lo: 1, hi: 1000, integer: true}, hyper: field(func(h *Hyper) float64 { return float64(h.Batch) }, func(h *Hyper, v float64) { h.Batch = int(v) })},

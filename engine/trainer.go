@@ -187,6 +187,9 @@ func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func
 		}
 	} else {
 		t.calibration = cfg.Calibration
+		if cfg.Targets != "" && cfg.Calibration == "calibrated" {
+			t.calibration = "calibrated (" + cfg.Targets + ")" // as a recalibrate command labels it
+		}
 		if cfg.Decalibrate > 0 {
 			t.sigma = cfg.Decalibrate
 			t.calibration = decalibratedLabel(cfg.Decalibrate)
