@@ -34,6 +34,8 @@ done
 # munge: without systemd nothing creates its runtime directory. A socket of our
 # own keeps this cluster apart from any munged the host runs already.
 mkdir -p "$dir/munge" "$dir/state" "$dir/spool"
+# munged runs as the munge user and must reach its directory (mktemp -d makes 0700).
+chmod 0755 "$dir"
 chown munge:munge "$dir/munge"
 chmod 0755 "$dir/munge"
 sock=$dir/munge/munge.socket.2
