@@ -23,7 +23,7 @@ type recorder struct {
 }
 
 func (r *recorder) Subscribe() *engine.Stream { return engine.NewStream(true, nil) }
-func (r *recorder) Send(c engine.Command) { r.sent = append(r.sent, c) }
+func (r *recorder) Send(c engine.Command)     { r.sent = append(r.sent, c) }
 
 // runEvents are the events of a run some 240 steps in, with a change applied
 // at step 120 and a refused one.

@@ -19,7 +19,7 @@ type Source struct {
 	interval time.Duration
 	cmds     chan engine.Command
 
-	mu     sync.Mutex
+	mu   sync.Mutex
 	subs map[*engine.Stream]struct{}
 	// run state, for replay to new subscribers
 	hyper    engine.Hyper
