@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -115,8 +114,8 @@ func (e *DivergedError) Error() string {
 // checkpoint: the saved configuration is used, except that cfg.Epochs (if
 // positive) may extend the run, cfg.DataDir (if set) says where the data
 // are now, cfg.RunDir (if set and different) forks the run into a new
-// directory, and cfg.Hyper.LR and cfg.Hyper.Batch (if positive) change
-// those hyperparameters as "set" commands applied before the first batch.
+// directory, and cfg.Changes are applied as commands before the first
+// batch.
 func NewTrainer(cfg Config) (*Trainer, error) {
 	return newTrainer(cfg, func(c Config) (trainee, error) {
 		l, err := NewLearner(c)
@@ -188,6 +187,9 @@ func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func
 		}
 	} else {
 		t.calibration = cfg.Calibration
+		if cfg.Targets != "" && cfg.Calibration == "calibrated" {
+			t.calibration = "calibrated (" + cfg.Targets + ")" // as a recalibrate command labels it
+		}
 		if cfg.Decalibrate > 0 {
 			t.sigma = cfg.Decalibrate
 			t.calibration = decalibratedLabel(cfg.Decalibrate)
@@ -211,11 +213,10 @@ func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func
 			}
 		}
 	}
-	if cp != nil && cfg.Hyper.LR > 0 {
-		t.cmds.push(Command{Kind: CmdSet, Name: "lr", Value: strconv.FormatFloat(cfg.Hyper.LR, 'g', -1, 64)})
-	}
-	if cp != nil && cfg.Hyper.Batch > 0 {
-		t.cmds.push(Command{Kind: CmdSet, Name: "batch", Value: strconv.Itoa(cfg.Hyper.Batch)})
+	if cp != nil {
+		for _, c := range cfg.Changes {
+			t.cmds.push(c)
+		}
 	}
 	return nil
 }

@@ -172,10 +172,10 @@ func TestTrainerCommandsAppliedBetweenBatchesAndLogged(t *testing.T) {
 		applied bool
 		errHas  string
 	}{
-		{CmdSet, true, ""}, {CmdSet, false, "lr"}, {CmdDecalibrate, true, ""}, {CmdDecalibrate, false, "0 to 1"},
+		{CmdSet, true, ""}, {CmdSet, false, "lr"}, {CmdDecalibrate, true, ""}, {CmdDecalibrate, false, "-1 is out of range (accepted: a number in [0, 1])"},
 		{CmdChipSeed, false, "whole number"}, {CmdChipSeed, false, "unlucky"}, {CmdChipSeed, true, ""},
-		{CmdMode, false, "accepted: chip, software, transfer"}, {CmdMode, true, ""},
-		{CmdStep, false, "pause first"}, {"warp", false, "accepted: pause"}, {CmdSave, true, ""}, {CmdSet, false, "at least 1"},
+		{CmdMode, false, "gpu is not a mode (accepted: chip, software or transfer)"}, {CmdMode, true, ""},
+		{CmdStep, false, "pause first"}, {"warp", false, "accepted: pause"}, {CmdSave, true, ""}, {CmdSet, false, "epochs: 0 is out of range"},
 	}
 	got := commandEvents(drain(events))
 	if len(got) != len(want) {
@@ -393,7 +393,7 @@ func TestTrainerResumeExtendsEpochsAndRefusesFewer(t *testing.T) {
 	if _, _, err := fakeTrainer(Config{Resume: dir, Epochs: 1}, nil); err == nil || !strings.Contains(err.Error(), "fewer") {
 		t.Fatalf("resume with fewer epochs: %v", err)
 	}
-	tr, fl, err := fakeTrainer(Config{Resume: dir, Epochs: 3, Hyper: Hyper{LR: 0.5, Batch: 4}}, nil)
+	tr, fl, err := fakeTrainer(Config{Resume: dir, Epochs: 3, Changes: []Command{{Kind: CmdSet, Name: "lr", Value: "0.5"}, {Kind: CmdSet, Name: "batch", Value: "4"}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

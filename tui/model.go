@@ -66,7 +66,7 @@ type Model struct {
 	editing bool
 	input   textinput.Model
 	editErr string
-	pend    [numSettings]pending
+	pend    []pending // by settings row
 
 	flash    string // one-line message until the next key
 	flashBad bool
@@ -104,6 +104,7 @@ func newModel(src Source, opts Options) *Model {
 		variant:  2,
 		interval: frameInterval,
 		dirty:    true,
+		pend:     make([]pending, len(settings)),
 	}
 }
 

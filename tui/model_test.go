@@ -101,7 +101,7 @@ func typeText(m *Model, s string) {
 func plain(m *Model) string { return ansi.Strip(m.View().Content) }
 
 func TestSettingsCount(t *testing.T) {
-	if len(settings) != numSettings || settings[firstCalibration].kind != engine.CmdRecalibrate {
+	if settings[firstCalibration].Kind != engine.CmdRecalibrate || firstCalibration == 0 {
 		t.Fatalf("settings table and its constants disagree")
 	}
 }
@@ -234,19 +234,20 @@ func TestEditInvalidSendsNothing(t *testing.T) {
 		t.Fatalf("esc did not cancel")
 	}
 	// Mode and seed are checked here too.
-	m.row = 9
+	m.row = rowOf(t, engine.CmdMode, "")
 	press(m, "e")
 	clearInput(m)
 	typeText(m, "quantum")
 	press(m, "enter")
-	if len(src.sent) != 0 || !strings.Contains(m.editErr, "accepted: chip, software, transfer") {
+	if len(src.sent) != 0 || !strings.Contains(m.editErr, "accepted: chip, software or transfer") {
 		t.Fatalf("bad mode: sent %v err %q", src.sent, m.editErr)
 	}
 }
 
 func TestRefusedShowsReason(t *testing.T) {
 	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{})
-	m.row = 11 // decalibrate
+	row := rowOf(t, engine.CmdDecalibrate, "")
+	m.row = row
 	press(m, "e")
 	typeText(m, "0.3")
 	press(m, "enter")
@@ -254,8 +255,63 @@ func TestRefusedShowsReason(t *testing.T) {
 		t.Fatalf("sent %v", src.sent)
 	}
 	m.Update(eventsMsg{events: []engine.Event{engine.CommandEvent{Step: 250, Command: src.sent[0], Err: "the chip is busy"}}})
-	if m.pend[11].status != editRefused || !strings.Contains(plain(m), "the chip is busy") {
-		t.Fatalf("refusal not shown: %+v", m.pend[11])
+	if m.pend[row].status != editRefused || !strings.Contains(plain(m), "the chip is busy") {
+		t.Fatalf("refusal not shown: %+v", m.pend[row])
+	}
+	// Editing the row again brings the refused text back beside the reason.
+	press(m, "e")
+	if !m.editing || m.input.Value() != "0.3" || m.editErr != "the chip is busy" {
+		t.Fatalf("re-edit: editing %v text %q err %q", m.editing, m.input.Value(), m.editErr)
+	}
+}
+
+// rowOf is the settings row of a setting.
+func rowOf(t *testing.T, kind engine.CommandKind, name string) int {
+	t.Helper()
+	for i, st := range settings {
+		if st.Kind == kind && (kind != engine.CmdSet || st.Name == name) {
+			return i
+		}
+	}
+	t.Fatalf("no settings row %s %s", kind, name)
+	return -1
+}
+
+// TestInlineCheckIsTheEngines: the app refuses inline what the run would
+// refuse, with the engine's reason, and keeps the typed text.
+func TestInlineCheckIsTheEngines(t *testing.T) {
+	cases := []struct {
+		kind        engine.CommandKind
+		name, typed string
+		want        string
+	}{
+		{engine.CmdSet, "batch", "2.5", "batch: 2.5 is not an integer"},
+		{engine.CmdRecalibrate, "", "leak=90,foo=3", `"foo", not a calibration target`},
+		{engine.CmdDecalibrate, "", "1.5", "out of range"},
+	}
+	for _, c := range cases {
+		m, src := newTestModel(120, 40, colorprofile.ASCII, Options{})
+		m.row = rowOf(t, c.kind, c.name)
+		press(m, "e")
+		clearInput(m)
+		typeText(m, c.typed)
+		press(m, "enter")
+		if len(src.sent) != 0 || !m.editing || m.input.Value() != c.typed || !strings.Contains(m.editErr, c.want) {
+			t.Errorf("%s: sent %v editing %v text %q err %q", c.typed, src.sent, m.editing, m.input.Value(), m.editErr)
+		}
+		if out := plain(m); !strings.Contains(out, c.typed) {
+			t.Errorf("%s: the typed text is not on screen:\n%s", c.typed, out)
+		}
+	}
+	// σ_d = 0 (back to a plain calibration) is accepted here as by the trainer.
+	m, src := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	m.row = rowOf(t, engine.CmdDecalibrate, "")
+	press(m, "e")
+	clearInput(m)
+	typeText(m, "0")
+	press(m, "enter")
+	if len(src.sent) != 1 || src.sent[0].Value != "0" {
+		t.Errorf("σ_d 0: sent %v, err %q", src.sent, m.editErr)
 	}
 }
 
@@ -342,7 +398,7 @@ func TestNoOverflow(t *testing.T) {
 		"zoom":  func(m *Model) { press(m, "tab", "tab", "z") },
 		"help":  func(m *Model) { press(m, "?") },
 		"edit": func(m *Model) {
-			m.row = 10
+			m.row = firstCalibration
 			press(m, "e")
 			typeText(m, "leak=80,threshold=150,tau_mem=broken")
 			press(m, "enter")

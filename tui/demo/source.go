@@ -2,8 +2,8 @@ package demo
 
 import (
 	"context"
-	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -182,52 +182,44 @@ func (s *Source) apply(c engine.Command) error {
 	defer s.mu.Unlock()
 	switch c.Kind {
 	case engine.CmdSet:
-		if err := engine.ValidateSet(c.Name, c.Value); err != nil {
+		if err := s.hyper.Set(c.Name, c.Value); err != nil {
 			return err
 		}
-		v, _ := strconv.ParseFloat(c.Value, 64)
-		switch c.Name {
-		case "lr":
-			s.hyper.LR = v
-		case "lr_decay":
-			s.hyper.LRDecay = v
-		case "batch":
-			s.hyper.Batch = int(v)
-		case "beta":
-			s.hyper.SurrogateBeta = v
-		case "readout_scale":
-			s.hyper.ReadoutScale = v
-		case "spike_reg":
-			s.hyper.SpikeReg = v
-		case "amp_reg":
-			s.hyper.AmplitudeReg = v
-		case "weight_l2":
-			s.hyper.WeightL2 = v
-		case "dropout":
-			s.hyper.Dropout = v
-		}
 	case engine.CmdMode:
-		switch engine.Mode(c.Value) {
-		case engine.ModeChip, engine.ModeSoftware, engine.ModeTransfer:
-			s.mode = engine.Mode(c.Value)
-		default:
-			return fmt.Errorf("mode %q: accepted chip, software, transfer", c.Value)
+		if err := check(c); err != nil {
+			return err
 		}
+		s.mode = engine.Mode(strings.TrimSpace(c.Value))
 	case engine.CmdChipSeed:
-		seed, err := strconv.ParseUint(c.Value, 10, 64)
-		if err != nil {
-			return fmt.Errorf("chip seed %q: accepted an integer ≥ 0", c.Value)
+		if err := check(c); err != nil {
+			return err
 		}
+		seed, _ := strconv.ParseUint(strings.TrimSpace(c.Value), 10, 64)
 		s.chip = Chip(seed, s.chip.Calibration != "uncalibrated")
 	case engine.CmdUncalibrate:
 		s.chip = Chip(s.chip.ChipSeed, false)
 	case engine.CmdRecalibrate:
+		if err := check(c); err != nil {
+			return err
+		}
 		s.chip = Chip(s.chip.ChipSeed, true)
 	case engine.CmdDecalibrate:
+		if err := check(c); err != nil {
+			return err
+		}
 		s.chip = Chip(s.chip.ChipSeed, true)
 		s.chip.Calibration = "decalibrated σ=" + c.Value
 	}
 	return nil
+}
+
+// check validates a command's value by the engine's settings table.
+func check(c engine.Command) error {
+	st, err := engine.FindSetting(c.Kind, c.Name)
+	if err == nil {
+		_, err = st.Check(c.Value)
+	}
+	return err
 }
 
 // command reports a command's result, and the new hyperparameters or chip.
