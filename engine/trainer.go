@@ -235,12 +235,7 @@ func (t *Trainer) resumeAt(cp *runCheckpoint) error {
 	t.sigma = cp.Config.Decalibrate
 	t.priorWall = cp.Elapsed
 	t.cpStep = cp.Position.Step
-	t.hub.history = cp.History.clone()
-	if t.hub.history.Max < 2 {
-		t.hub.history = newCurve(historyPoints)
-	}
-	t.hub.evals = slices.Clone(cp.Evals)
-	t.hub.commands = slices.Clone(cp.Commands)
+	t.hub.restore(hubSnapshot{history: cp.History, evals: cp.Evals, commands: cp.Commands})
 	if n := len(cp.Evals); n > 0 {
 		ev := cp.Evals[n-1]
 		t.lastEval = &ev
@@ -278,18 +273,15 @@ func (t *Trainer) Start(ctx context.Context) {
 
 // Subscribe returns a new event stream. It first replays the state so far
 // (HistoryEvent, HyperEvent, ChipEvent, EvalEvents, CommandEvents, the latest
-// ProgressEvent and SampleEvent), then delivers live events: throttled ones
-// newest-wins, the others never dropped. The channel is closed after the
-// DoneEvent or when cancel is called. A consumer that stops reading never
-// blocks the trainer.
-func (t *Trainer) Subscribe() (events <-chan Event, cancel func()) { return t.hub.subscribe(true) }
+// ProgressEvent and SampleEvent), then queues live events as Stream
+// describes. A consumer that stops reading never blocks the trainer; it
+// calls the stream's Cancel when done.
+func (t *Trainer) Subscribe() *Stream { return t.hub.subscribe(true) }
 
 // SubscribeMetrics is Subscribe without SampleEvents, for consumers that
 // show only numbers (the headless progress display): while only such
 // consumers listen, the trainer re-runs no samples for views.
-func (t *Trainer) SubscribeMetrics() (events <-chan Event, cancel func()) {
-	return t.hub.subscribe(false)
-}
+func (t *Trainer) SubscribeMetrics() *Stream { return t.hub.subscribe(false) }
 
 // Send queues a command for the trainer; it never blocks. Commands sent
 // after the run ended are ignored.
@@ -486,13 +478,12 @@ func (t *Trainer) checkpoint() error {
 	cfg := t.l.Config()
 	cfg.Epochs, cfg.RunDir, cfg.Resume = t.epochs, t.run.path, ""
 	cfg.Decalibrate = t.sigma
-	t.hub.mu.Lock()
+	replay := t.hub.snapshot()
 	cp := &runCheckpoint{
 		Version: checkpointVersion, Run: t.run.id, Config: cfg, Position: t.pos, Calibration: t.calibration,
-		Elapsed: t.elapsed().Seconds(), History: t.hub.history.clone(),
-		Evals: slices.Clone(t.hub.evals), Commands: slices.Clone(t.hub.commands), Learner: lb,
+		Elapsed: t.elapsed().Seconds(), History: replay.history,
+		Evals: replay.evals, Commands: replay.commands, Learner: lb,
 	}
-	t.hub.mu.Unlock()
 	if err := t.run.writeCheckpoint(cp); err != nil {
 		return fmt.Errorf("checkpoint at step %d: %w", t.pos.Step, err)
 	}

@@ -22,10 +22,8 @@ type recorder struct {
 	sent []engine.Command
 }
 
-func (r *recorder) Subscribe() (<-chan engine.Event, func()) {
-	return make(chan engine.Event), func() {}
-}
-func (r *recorder) Send(c engine.Command) { r.sent = append(r.sent, c) }
+func (r *recorder) Subscribe() *engine.Stream { return engine.NewStream(true, nil) }
+func (r *recorder) Send(c engine.Command)     { r.sent = append(r.sent, c) }
 
 // runEvents are the events of a run some 240 steps in, with a change applied
 // at step 120 and a refused one.
@@ -339,7 +337,7 @@ func TestQuit(t *testing.T) {
 	}
 
 	m, src = newTestModel(80, 24, colorprofile.ASCII, Options{StopOnQuit: true})
-	m.events = make(chan engine.Event) // subscribed
+	m.events = engine.NewStream(true, nil) // subscribed
 	_, cmd = m.Update(keyMsg("q"))
 	if len(src.sent) != 1 || src.sent[0].Kind != engine.CmdStop || !m.quitting || cmd == nil {
 		t.Fatalf("quit sent %v, quitting %v", src.sent, m.quitting)
@@ -479,17 +477,17 @@ func TestUncalibratedChipHasNoCalibratedMap(t *testing.T) {
 }
 
 func TestWaitForEventsCoalesces(t *testing.T) {
-	ch := make(chan engine.Event, 8)
+	s := engine.NewStream(true, nil)
 	for i := 1; i <= 5; i++ {
-		ch <- demo.Progress(i, 1, demo.Hyper(), false)
+		s.Push(demo.Eval(i, 1))
+		s.Push(demo.Progress(i, 1, demo.Hyper(), false))
 	}
-	msg := waitForEvents(ch, 0)().(eventsMsg)
-	if len(msg.events) != 5 || msg.closed {
-		t.Fatalf("got %d events (closed %v), want the 5 queued in one message", len(msg.events), msg.closed)
+	msg := waitForEvents(s, 0)().(eventsMsg)
+	if len(msg.events) != 6 || msg.closed {
+		t.Fatalf("got %d events (closed %v), want the 5 evaluations and the newest progress in one message", len(msg.events), msg.closed)
 	}
-	ch <- engine.DoneEvent{}
-	close(ch)
-	msg = waitForEvents(ch, 0)().(eventsMsg)
+	s.Push(engine.DoneEvent{})
+	msg = waitForEvents(s, 0)().(eventsMsg)
 	if len(msg.events) != 1 || !msg.closed {
 		t.Fatalf("got %d events (closed %v), want the DoneEvent and the end", len(msg.events), msg.closed)
 	}
