@@ -37,17 +37,21 @@ type Config struct {
 	Decalibrate float64 // σ_d of τ_mem, τ_syn and threshold jointly; 0 = none
 	// Detune gives each detuned parameter its own σ_d (instead of the joint
 	// Decalibrate; zero = none).
-	Detune hw.Detuning
+	Detune hw.Detuning `json:",omitzero"`
 	// DecalibrateSeed draws the per-neuron targets; 0 = Seed.
-	DecalibrateSeed uint64
+	DecalibrateSeed uint64 `json:",omitempty"`
 	// Augment applies the dataset's training-time augmentation (rotation
 	// ≤ 15° for MNIST and Fashion-MNIST, channel jitter for SHD), drawn
 	// from the step's seed.
-	Augment bool
+	Augment bool   `json:",omitempty"`
+	Targets string `json:",omitempty"` // calibration targets "leak=90,..."; "" = the paper's
 	RunDir  string // where to write; "" = no run files
 	Resume  string // run directory to continue from its last checkpoint
 	Hidden  int    // hidden neurons; 0 = dataset default
 	Hyper   Hyper
+	// Changes are applied as commands when a resumed run starts: the
+	// settings given as flags with --resume.
+	Changes []Command `json:"-"`
 }
 
 // Summary is the end-of-run report (the `train --json` line).

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"inloop/data"
 	"inloop/hw"
@@ -39,7 +40,7 @@ var (
 )
 
 // DefaultConfig is the configuration of a dataset with the paper's
-// hyperparameters (paper-spec §6): Adam at 1.5e-3 decayed by 0.97 per
+// hyperparameters (docs/model.md §4.4): Adam at 1.5e-3 decayed by 0.97 per
 // epoch, batch 100, SuperSpike β = 50, readout scale 10, ρ_b = 5e-4,
 // hidden L2 0.1; chip mode on calibrated chip seed 1. Yin-Yang uses the
 // recipe tuned to reach ≥ 95 % in the loop within seconds.
@@ -104,8 +105,14 @@ func validateConfig(cfg Config) error {
 	if cfg.Epochs < 0 {
 		return fmt.Errorf("epochs %d: must be ≥ 0", cfg.Epochs)
 	}
-	if !(cfg.Decalibrate >= 0 && cfg.Decalibrate <= 1) {
-		return fmt.Errorf("decalibrate %g: accepted σ_d in [0, 1]", cfg.Decalibrate)
+	for _, c := range []Command{
+		{Kind: CmdDecalibrate, Value: strconv.FormatFloat(cfg.Decalibrate, 'g', -1, 64)},
+		{Kind: CmdRecalibrate, Value: cfg.Targets},
+	} {
+		s, _ := FindSetting(c.Kind, "")
+		if _, err := s.Check(c.Value); err != nil {
+			return err
+		}
 	}
 	for _, s := range []float64{cfg.Detune.TauMem, cfg.Detune.TauSyn, cfg.Detune.Threshold} {
 		if !(s >= 0 && s <= 1) {

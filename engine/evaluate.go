@@ -285,8 +285,8 @@ type InferenceStats struct {
 	Samples         int
 }
 
-// Infer classifies the test split in the chip's fast inference mode (paper
-// §4.3: each image from reset at its first input, the membranes reset
+// Infer classifies the test split in the chip's fast inference mode
+// (docs/model.md §2.6: each image from reset at its first input, the membranes reset
 // window µs later; 0 = 10 µs), with CADC frames every period µs (0 = the
 // readout grid).
 func (e *Evaluator) Infer(window, period float64) (InferenceStats, error) {

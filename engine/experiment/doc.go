@@ -1,5 +1,5 @@
 // Package experiment runs the paper's experiments (Cramer et al., PNAS 2022;
-// see docs and the README's "Experiments" section) as plans of ordinary
+// the paper's numbers are in docs/model.md §6.1) as plans of ordinary
 // training runs and collects their results into tables, CSV files and
 // figures.
 //

@@ -86,13 +86,17 @@ func (p Plan) train(ctx context.Context, k int, env Env) error {
 	if err != nil {
 		return err
 	}
-	events, cancel := t.SubscribeMetrics()
-	defer cancel()
+	events := t.SubscribeMetrics()
+	defer events.Cancel()
 	t.Start(ctx)
-	for e := range events {
-		if pe, ok := e.(engine.ProgressEvent); ok && env.Progress != nil {
-			total := pe.Epochs * pe.BatchesPerEpoch
-			env.Progress(k, min(pe.Epoch*pe.BatchesPerEpoch+pe.Batch, total), total)
+	for ended := false; !ended; {
+		var evs []engine.Event
+		evs, ended = events.Wait()
+		for _, e := range evs {
+			if pe, ok := e.(engine.ProgressEvent); ok && env.Progress != nil {
+				total := pe.Epochs * pe.BatchesPerEpoch
+				env.Progress(k, min(pe.Epoch*pe.BatchesPerEpoch+pe.Batch, total), total)
+			}
 		}
 	}
 	sum, err := t.Wait()
