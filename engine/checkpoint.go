@@ -3,7 +3,9 @@ package engine
 import (
 	"bytes"
 	"encoding/gob"
+	"errors"
 	"fmt"
+	"math"
 )
 
 // learnerCheckpointVersion changes whenever the checkpoint layout does.
@@ -62,6 +64,9 @@ func (l *Learner) Restore(b []byte) error {
 	if len(c.Weights) != n || len(c.AdamM) != n || len(c.AdamV) != n {
 		return fmt.Errorf("restore: checkpoint holds %d weights, the network has %d", len(c.Weights), n)
 	}
+	if err := l.checkRestorable(&c); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
 	if c.HasChip {
 		cs, err := buildChip(c.Chip, l.layout)
 		if err != nil {
@@ -76,5 +81,31 @@ func (l *Learner) Restore(b []byte) error {
 	l.net.opt.T = c.AdamT
 	l.lr, l.epochs = c.LR, c.Epochs
 	l.cfg = c.Config
+	return nil
+}
+
+// checkRestorable refuses learner state that this learner cannot continue
+// from, field by field: a configuration of another run or out of range,
+// non-finite numbers, a chip mode without a chip.
+func (l *Learner) checkRestorable(c *checkpoint) error {
+	if err := validateConfig(c.Config); err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	if what := runIdentityDiff(c.Config, l.cfg); what != "" {
+		return fmt.Errorf("the learner's %s differs from the run's", what)
+	}
+	if c.Config.Mode != ModeSoftware && !c.HasChip {
+		return fmt.Errorf("mode %s without chip state", c.Config.Mode)
+	}
+	if !(c.LR > 0) || math.IsInf(c.LR, 0) || c.AdamT < 0 || c.Epochs < 0 {
+		return fmt.Errorf("learning rate %v, Adam step %d, epochs %d out of range", c.LR, c.AdamT, c.Epochs)
+	}
+	for _, s := range [][]float32{c.Weights, c.AdamM, c.AdamV} {
+		for _, v := range s {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return errors.New("weights or optimiser state not finite")
+			}
+		}
+	}
 	return nil
 }

@@ -2,29 +2,37 @@ package engine
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"inloop/internal/atomicfile"
 )
 
 // A run directory holds one training run:
 //
-//	config.json     the configuration the run started with
+//	config.json     the configuration the run started with, and its run id
 //	metrics.jsonl   append-only log, one JSON object per line: "batch",
 //	                "eval", "command", "checkpoint", "start", "resume", "done"
 //	checkpoint.bin  the last checkpoint, replaced atomically
+//	run.lock        held (flock) by the one process writing the run; it
+//	                names that process and is removed when it lets go
 const (
 	runConfigFile     = "config.json"
 	runMetricsFile    = "metrics.jsonl"
 	runCheckpointFile = "checkpoint.bin"
+	runLockFile       = "run.lock"
 	runTempPattern    = ".checkpoint-*.tmp"
 )
 
@@ -36,73 +44,245 @@ type RunDirError struct {
 
 func (e *RunDirError) Error() string { return fmt.Sprintf("run directory %s: %s", e.Dir, e.Fault) }
 
-// runDir writes one run's files. Only the trainer goroutine uses it.
+// runDir is one run's directory, locked by this process. Only the trainer
+// goroutine uses it once the run has begun.
 type runDir struct {
 	path    string
-	metrics *os.File
+	id      string   // the run's id, in config.json and every checkpoint
+	lock    *os.File // holds the directory's flock
+	metrics *os.File // opened for append; nil until begin
+	created bool     // this process made the directory
+	isNew   bool     // a new run (fresh or forked) is written here
+	wrote   bool     // begin wrote a new run's config.json
 }
 
-// createRunDir makes dir (parents included) for a new run and writes
-// cfg as config.json. A directory that already holds a run is refused, so
-// nothing is overwritten by accident.
-func createRunDir(dir string, cfg Config) (*runDir, error) {
-	if err := checkRunDirFree(dir); err != nil {
-		return nil, err
+// runConfig is config.json: the configuration and the run's id, which
+// every checkpoint repeats so one copied from another run is refused.
+type runConfig struct {
+	Run string `json:"run"`
+	Config
+}
+
+// openRun is the one path into a run directory, for a fresh run
+// (cfg.RunDir), a resumed one (cfg.Resume) and a fork (both, different).
+// It locks the directory the run will write (creating it for a new run),
+// checks that it can be used as asked and reads the checkpoint to continue
+// from. It returns a nil runDir for a run without files. The caller builds
+// the learner, checks the checkpoint against it and calls begin, or abort
+// if the run cannot start.
+func openRun(cfg Config) (*runDir, *runCheckpoint, error) {
+	target := cfg.RunDir
+	if target == "" {
+		target = cfg.Resume
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if target == "" {
+		return nil, nil, nil
+	}
+	isNew := cfg.Resume == "" || !samePath(target, cfg.Resume)
+	r, err := lockRunDir(target, isNew)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.isNew = isNew
+	var cp *runCheckpoint
+	if cfg.Resume != "" {
+		cp, err = readRun(cfg.Resume)
+	}
+	if err == nil && isNew {
+		err = checkRunDirFree(target)
+	}
+	if err != nil {
+		r.abort()
+		return nil, nil, err
+	}
+	return r, cp, nil
+}
+
+// lockRunDir takes the directory's lock, making the directory first if
+// create is set and it does not exist. Another process holding it is an
+// error that names that process.
+func lockRunDir(dir string, create bool) (*runDir, error) {
+	r := &runDir{path: dir}
+	st, err := os.Stat(dir)
+	switch {
+	case err == nil && !st.IsDir():
+		return nil, &RunDirError{dir, "is a file, not a directory"}
+	case errors.Is(err, fs.ErrNotExist) && create:
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, &RunDirError{dir, "cannot be created: " + errors.Unwrap(err).Error()}
+		}
+		r.created = true
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &RunDirError{dir, "does not exist"}
+	case err != nil:
 		return nil, &RunDirError{dir, err.Error()}
 	}
-	b, err := json.MarshalIndent(cfg, "", "  ")
-	if err != nil {
-		return nil, err
+	path := filepath.Join(dir, runLockFile)
+	// The holder removes the file when it lets go; a lock taken on a file
+	// removed meanwhile is no lock, so take it again on the new one.
+	for range 5 {
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			r.removeCreated()
+			return nil, &RunDirError{dir, "cannot be written: " + pathErrText(err) + " (a run needs a directory it may write)"}
+		}
+		if err := lockFile(f); err != nil {
+			holder, _ := io.ReadAll(io.LimitReader(f, 512))
+			f.Close()
+			who := strings.TrimSpace(string(holder))
+			if who == "" || !utf8.ValidString(who) {
+				who = "another process"
+			}
+			return nil, &RunDirError{dir, "is in use by " + who + "; one process at a time may write a run (wait for it to end, or use another directory)"}
+		}
+		if sameFile(f, path) {
+			r.lock = f
+			_ = f.Truncate(0)
+			_, _ = f.WriteAt([]byte(holderText()+"\n"), 0)
+			return r, nil
+		}
+		f.Close()
 	}
-	if err := writeFileAtomic(dir, runConfigFile, append(b, '\n')); err != nil {
-		return nil, err
-	}
-	return openRunDir(dir)
+	r.removeCreated()
+	return nil, &RunDirError{dir, "its lock file keeps changing; is another process starting a run there?"}
 }
 
-// checkRunDirFree refuses a directory that already holds a run, or a path
-// that is a file.
-func checkRunDirFree(dir string) error {
-	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-		return &RunDirError{dir, "is a file, not a directory"}
+// holderText names this process for a second one that finds the lock taken.
+func holderText() string {
+	return fmt.Sprintf("process %d (%s) since %s", os.Getpid(), strings.Join(os.Args, " "), time.Now().UTC().Format("2006-01-02 15:04:05 UTC"))
+}
+
+// pathErrText is err without the path, which the RunDirError already names.
+func pathErrText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
 	}
-	for _, f := range []string{runCheckpointFile, runConfigFile, runMetricsFile} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
-			return &RunDirError{dir, "already holds a run (" + f + "); continue it with --resume " + dir + " or choose another --run-dir"}
-		}
+	return err.Error()
+}
+
+// sameFile reports whether f is still the file at path.
+func sameFile(f *os.File, path string) bool {
+	a, err1 := f.Stat()
+	b, err2 := os.Stat(path)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+// checkRunDirFree refuses a directory that holds a run: one with a
+// checkpoint, or a metrics log that records one. config.json and a
+// metrics log without any checkpoint are what a start killed before its
+// first checkpoint leaves; they are replaced.
+func checkRunDirFree(dir string) error {
+	used := "already holds a run (" + runCheckpointFile + "); continue it with --resume " + dir + " or choose another --run-dir"
+	if _, err := os.Stat(filepath.Join(dir, runCheckpointFile)); err == nil {
+		return &RunDirError{dir, used}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, runMetricsFile)); err == nil && bytes.Contains(b, []byte(`"kind":"checkpoint"`)) {
+		return &RunDirError{dir, "holds a run whose " + runCheckpointFile + " is missing (its metrics log records checkpoints); choose another --run-dir"}
 	}
 	return nil
 }
 
-// openRunDir opens an existing run directory to go on writing it. A last
-// metrics line cut off by a crash is dropped, and checkpoint temp files
-// left by one are removed: they were never renamed, so never valid.
-func openRunDir(dir string) (*runDir, error) {
-	if stale, _ := filepath.Glob(filepath.Join(dir, runTempPattern)); len(stale) > 0 {
+// begin starts writing the run: a new run gets a new id, config.json
+// (cfg) and an empty metrics log; a resumed one keeps its id and appends
+// to its log, after dropping a last line cut off by a crash. Checkpoint
+// temp files a crash left are removed: they were never renamed, so never
+// valid.
+func (r *runDir) begin(cfg Config, cp *runCheckpoint) error {
+	if stale, _ := filepath.Glob(filepath.Join(r.path, runTempPattern)); len(stale) > 0 {
 		for _, f := range stale {
 			os.Remove(f)
 		}
 	}
-	path := filepath.Join(dir, runMetricsFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	flags := os.O_RDWR | os.O_CREATE | os.O_APPEND
+	if r.isNew {
+		r.id = newRunID()
+		b, err := json.MarshalIndent(runConfig{Run: r.id, Config: cfg}, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(r.path, runConfigFile, append(b, '\n')); err != nil {
+			return err
+		}
+		r.wrote = true
+		flags |= os.O_TRUNC
+	} else {
+		r.id = cp.Run
+	}
+	f, err := os.OpenFile(filepath.Join(r.path, runMetricsFile), flags, 0o644)
 	if err != nil {
-		return nil, &RunDirError{dir, err.Error()}
+		return &RunDirError{r.path, "metrics log: " + pathErrText(err)}
 	}
 	if err := dropPartialLine(f); err != nil {
 		f.Close()
-		return nil, &RunDirError{dir, "metrics log: " + err.Error()}
+		return &RunDirError{r.path, "metrics log: " + err.Error()}
 	}
-	return &runDir{path: dir, metrics: f}, nil
+	r.metrics = f
+	return nil
 }
 
-// dropPartialLine truncates f after its last newline and leaves the offset
-// at the end.
+// newRunID is a random id that tells runs apart (not part of any result).
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// close ends writing: the metrics log is closed and the lock let go.
+func (r *runDir) close() error {
+	var err error
+	if r.metrics != nil {
+		err = r.metrics.Close()
+	}
+	r.unlock()
+	return err
+}
+
+// abort lets go of a run that could not start, removing what its start
+// created: the files of a new run and the directory if it made it. A nil
+// r is a run without files.
+func (r *runDir) abort() {
+	if r == nil {
+		return
+	}
+	if r.metrics != nil {
+		r.metrics.Close()
+	}
+	if r.wrote {
+		for _, f := range []string{runConfigFile, runMetricsFile, runCheckpointFile} {
+			os.Remove(filepath.Join(r.path, f))
+		}
+	}
+	r.unlock()
+	r.removeCreated()
+}
+
+// unlock removes the lock file while holding the lock, then lets go.
+func (r *runDir) unlock() {
+	if r.lock != nil {
+		os.Remove(r.lock.Name())
+		r.lock.Close()
+		r.lock = nil
+	}
+}
+
+// removeCreated removes the directory if this process made it and it is
+// empty.
+func (r *runDir) removeCreated() {
+	if r.created {
+		os.Remove(r.path)
+	}
+}
+
+// dropPartialLine truncates f after its last newline.
 func dropPartialLine(f *os.File) error {
-	size, err := f.Seek(0, io.SeekEnd)
-	if err != nil || size == 0 {
+	st, err := f.Stat()
+	if err != nil {
 		return err
+	}
+	size := st.Size()
+	if size == 0 {
+		return nil
 	}
 	const chunk = 4096
 	buf := make([]byte, chunk)
@@ -118,19 +298,11 @@ func dropPartialLine(f *os.File) error {
 			if keep == size {
 				return nil
 			}
-			if err := f.Truncate(keep); err != nil {
-				return err
-			}
-			_, err = f.Seek(keep, io.SeekStart)
-			return err
+			return f.Truncate(keep)
 		}
 		end = start
 	}
-	if err := f.Truncate(0); err != nil {
-		return err
-	}
-	_, err = f.Seek(0, io.SeekStart)
-	return err
+	return f.Truncate(0)
 }
 
 // log appends rec as one JSON line, written with a single write so a crash
@@ -143,8 +315,6 @@ func (r *runDir) log(rec any) error {
 	_, err = r.metrics.Write(append(b, '\n'))
 	return err
 }
-
-func (r *runDir) close() error { return r.metrics.Close() }
 
 // writeFileAtomic replaces dir/name with b so that a crash at any moment
 // leaves either the old file or the new one, never a mix.

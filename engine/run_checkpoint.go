@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 )
@@ -18,6 +19,7 @@ import (
 // position is its whole RNG state.
 type runCheckpoint struct {
 	Version     int            `json:"version"`
+	Run         string         `json:"run"`    // the run's id (config.json's)
 	Config      Config         `json:"config"` // in force at the checkpoint
 	Position    runPosition    `json:"position"`
 	Calibration string         `json:"calibration"`
@@ -127,10 +129,101 @@ func readCheckpoint(dir string) (*runCheckpoint, error) {
 		if _, serr := os.Stat(dir); serr != nil {
 			return nil, &RunDirError{dir, "does not exist"}
 		}
+		if _, cerr := os.Stat(filepath.Join(dir, runConfigFile)); cerr == nil {
+			return nil, &CheckpointError{path, "missing: the run in " + dir + " was stopped before its first checkpoint; start it again with --run-dir " + dir + " (its files are replaced)"}
+		}
 		return nil, &CheckpointError{path, "missing: " + dir + " holds no run to resume"}
 	}
 	if err != nil {
 		return nil, &CheckpointError{path, err.Error()}
 	}
 	return decodeCheckpoint(path, b)
+}
+
+// readRun reads the checkpoint of the run in dir and checks that it is
+// that run's: its id and the fields no command changes must be those of
+// the directory's config.json, so a checkpoint copied in from another run
+// is refused.
+func readRun(dir string) (*runCheckpoint, error) {
+	cp, err := readCheckpoint(dir)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, runCheckpointFile)
+	b, err := os.ReadFile(filepath.Join(dir, runConfigFile))
+	if err != nil {
+		return nil, &RunDirError{dir, runConfigFile + ": " + pathErrText(err) + " (a run directory holds config.json beside checkpoint.bin)"}
+	}
+	var rc runConfig
+	if err := json.Unmarshal(b, &rc); err != nil {
+		return nil, &RunDirError{dir, runConfigFile + ": " + err.Error()}
+	}
+	if rc.Run != cp.Run {
+		return nil, &CheckpointError{path, fmt.Sprintf("belongs to another run (run %q; %s here is run %q): it was copied in from another directory", cp.Run, runConfigFile, rc.Run)}
+	}
+	if what := runIdentityDiff(rc.Config, cp.Config); what != "" {
+		return nil, &CheckpointError{path, "belongs to another run: its " + what + " differs from " + runConfigFile + "'s"}
+	}
+	return cp, nil
+}
+
+// runIdentityDiff names the first field that makes a and b different runs
+// (those no command changes), or "".
+func runIdentityDiff(a, b Config) string {
+	switch {
+	case a.Dataset != b.Dataset:
+		return "dataset"
+	case a.Seed != b.Seed:
+		return "seed"
+	case a.NoiseSeed != b.NoiseSeed:
+		return "noise seed"
+	case a.Hidden != b.Hidden:
+		return "hidden size"
+	}
+	return ""
+}
+
+// check refuses a position that this run cannot be at: train is the size
+// of its training split, epochs its length.
+func (p runPosition) check(train, epochs int) error {
+	switch {
+	case p.Epoch < 0 || p.Epoch > epochs:
+		return fmt.Errorf("epoch %d outside the run's 0..%d", p.Epoch, epochs)
+	case p.Offset < 0 || p.Offset >= train || (p.Epoch == epochs && p.Offset != 0):
+		return fmt.Errorf("offset %d outside the training split's 0..%d", p.Offset, train-1)
+	case p.Batch < 0 || p.Batch > p.Offset || (p.Offset > 0) != (p.Batch > 0):
+		return fmt.Errorf("batch %d does not fit offset %d", p.Batch, p.Offset)
+	case p.Step < p.Batch || p.Step < p.Epoch:
+		return fmt.Errorf("step %d is fewer than the batches trained (epoch %d, batch %d)", p.Step, p.Epoch, p.Batch)
+	case p.EpochSamples < 0 || p.EpochSamples > p.Offset:
+		return fmt.Errorf("epoch samples %d outside 0..%d", p.EpochSamples, p.Offset)
+	case !(p.EpochCorrect >= 0 && p.EpochCorrect <= float64(p.EpochSamples)):
+		return fmt.Errorf("epoch correct %v outside 0..%d", p.EpochCorrect, p.EpochSamples)
+	}
+	return nil
+}
+
+// checkRest refuses the trainer's other fields where they cannot be a
+// run's: a negative or non-finite elapsed time, a history or evaluations
+// out of order.
+func (c *runCheckpoint) checkRest() error {
+	if !(c.Elapsed >= 0) || math.IsInf(c.Elapsed, 0) {
+		return fmt.Errorf("elapsed time %v", c.Elapsed)
+	}
+	h := c.History
+	if h.Max != 0 || h.Stride != 0 {
+		if h.Max < 2 || h.Max%2 != 0 || h.Stride < 1 || len(h.Steps) >= h.Max ||
+			len(h.Loss) != len(h.Steps) || len(h.Accuracy) != len(h.Steps) || h.PendN < 0 || h.PendN >= h.Stride {
+			return errors.New("history curve malformed")
+		}
+	}
+	for _, e := range c.Evals {
+		if e.Step < 0 || e.Step > c.Position.Step {
+			return fmt.Errorf("evaluation at step %d after the checkpoint's step %d", e.Step, c.Position.Step)
+		}
+	}
+	if len(c.Calibration) > 200 {
+		return errors.New("calibration label too long")
+	}
+	return nil
 }

@@ -194,11 +194,42 @@ func TestCreateRunDirRefusesUsedDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := r.writeCheckpoint(testCheckpoint(1)); err != nil {
+		t.Fatal(err)
+	}
 	r.close()
 	var re *RunDirError
 	if _, err := createRunDir(dir, fakeConfig(1, dir)); !errors.As(err, &re) {
 		t.Fatalf("second run in %s: %v", dir, err)
 	}
+}
+
+// createRunDir begins a new run in dir as the trainer does.
+func createRunDir(dir string, cfg Config) (*runDir, error) {
+	cfg.RunDir, cfg.Resume = dir, ""
+	r, _, err := openRun(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.begin(cfg, nil); err != nil {
+		r.abort()
+		return nil, err
+	}
+	return r, nil
+}
+
+// openRunDir reopens the run in dir to go on writing it, as a resume does
+// (without reading its checkpoint).
+func openRunDir(dir string) (*runDir, error) {
+	r, err := lockRunDir(dir, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.begin(Config{}, &runCheckpoint{}); err != nil {
+		r.abort()
+		return nil, err
+	}
+	return r, nil
 }
 
 func TestJSONFloatNonFinite(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -115,8 +114,8 @@ func (e *DivergedError) Error() string {
 // checkpoint: the saved configuration is used, except that cfg.Epochs (if
 // positive) may extend the run, cfg.DataDir (if set) says where the data
 // are now, cfg.RunDir (if set and different) forks the run into a new
-// directory, and cfg.Hyper.LR and cfg.Hyper.Batch (if positive) change
-// those hyperparameters as "set" commands applied before the first batch.
+// directory, and cfg.Changes are applied as commands before the first
+// batch.
 func NewTrainer(cfg Config) (*Trainer, error) {
 	return newTrainer(cfg, func(c Config) (trainee, error) {
 		l, err := NewLearner(c)
@@ -129,16 +128,12 @@ func NewTrainer(cfg Config) (*Trainer, error) {
 
 func newTrainer(cfg Config, build func(Config) (trainee, error)) (*Trainer, error) {
 	t := &Trainer{hub: newHub(), done: make(chan struct{}), cmds: newCommandQueue(), cpStep: -1}
-	var err error
-	if cfg.Resume != "" {
-		err = t.resume(cfg, build)
-	} else {
-		err = t.fresh(cfg, build)
-	}
+	dir, cp, err := openRun(cfg)
 	if err != nil {
-		if t.run != nil {
-			t.run.close()
-		}
+		return nil, err
+	}
+	if err := t.prepare(cfg, dir, cp, build); err != nil {
+		dir.abort()
 		return nil, err
 	}
 	t.hub.publish(t.hyperEvent())
@@ -147,116 +142,103 @@ func newTrainer(cfg Config, build func(Config) (trainee, error)) (*Trainer, erro
 	return t, nil
 }
 
-func (t *Trainer) fresh(cfg Config, build func(Config) (trainee, error)) error {
-	if cfg.Epochs < 1 {
+// prepare builds the run's learner, from cfg or, resumed, from the
+// checkpoint cp (checked against the learner and its data), and begins
+// writing the run directory dir (nil: no run files).
+func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func(Config) (trainee, error)) error {
+	run := cfg
+	if cp != nil {
+		if p := cp.Position.Epoch; p < 0 || p > cp.Config.Epochs {
+			return &CheckpointError{cfg.Resume, fmt.Sprintf("position: epoch %d outside the run's 0..%d", p, cp.Config.Epochs)}
+		}
+		run = cp.Config
+		if cfg.DataDir != "" {
+			run.DataDir = cfg.DataDir
+		}
+		if cfg.Epochs > 0 {
+			run.Epochs = cfg.Epochs
+		}
+		if run.Epochs < cp.Position.Epoch || (run.Epochs == cp.Position.Epoch && cp.Position.Offset > 0) {
+			return &RunConfigError{fmt.Sprintf("epochs %d is fewer than the run has already trained (%d)", run.Epochs, cp.Position.Epoch)}
+		}
+	} else if cfg.Epochs < 1 {
 		return &RunConfigError{fmt.Sprintf("epochs must be at least 1 (got %d)", cfg.Epochs)}
 	}
-	if cfg.RunDir != "" {
-		if err := checkRunDirFree(cfg.RunDir); err != nil {
-			return err
-		}
+	run.Resume, run.RunDir = "", ""
+	if dir != nil {
+		run.RunDir = dir.path
 	}
-	l, err := build(cfg)
+	l, err := build(run)
 	if err != nil {
 		return err
 	}
-	if err := t.adopt(l, cfg.Epochs); err != nil {
+	if cp != nil {
+		if err := l.Restore(cp.Learner); err != nil {
+			return &CheckpointError{cfg.Resume, "restoring the learner: " + err.Error()}
+		}
+	}
+	if err := t.adopt(l, run.Epochs); err != nil {
 		return err
 	}
-	t.calibration = cfg.Calibration
-	if cfg.Decalibrate > 0 {
-		t.sigma = cfg.Decalibrate
-		t.calibration = decalibratedLabel(cfg.Decalibrate)
+	t.cfg.RunDir = run.RunDir
+	if cp != nil {
+		if err := t.resumeAt(cp); err != nil {
+			return &CheckpointError{cfg.Resume, err.Error()}
+		}
+	} else {
+		t.calibration = cfg.Calibration
+		if cfg.Targets != "" && cfg.Calibration == "calibrated" {
+			t.calibration = "calibrated (" + cfg.Targets + ")" // as a recalibrate command labels it
+		}
+		if cfg.Decalibrate > 0 {
+			t.sigma = cfg.Decalibrate
+			t.calibration = decalibratedLabel(cfg.Decalibrate)
+		}
 	}
-	if cfg.RunDir != "" {
-		saved := t.cfg
-		saved.RunDir, saved.Resume = cfg.RunDir, ""
-		if t.run, err = createRunDir(cfg.RunDir, saved); err != nil {
+	if dir != nil {
+		if err := dir.begin(t.cfg, cp); err != nil {
 			return err
 		}
-		t.cfg.RunDir = cfg.RunDir
-		t.logRecord(eventRecord{Kind: "start", Time: time.Now()})
-		// a checkpoint of the start, so a run killed in its first epoch
-		// can still be resumed
-		if err := t.checkpoint(); err != nil {
-			return err
+		t.run = dir
+		if cp == nil {
+			t.logRecord(eventRecord{Kind: "start", Time: time.Now()})
+		} else {
+			from := cp.Position.Step
+			t.logRecord(eventRecord{Kind: "resume", Time: time.Now(), Step: t.pos.Step, Epoch: t.pos.Epoch, From: &from})
+		}
+		// A new run (fresh or forked) is resumable from its first moment.
+		if dir.isNew {
+			if err := t.checkpoint(); err != nil {
+				return err
+			}
+		}
+	}
+	if cp != nil {
+		for _, c := range cfg.Changes {
+			t.cmds.push(c)
 		}
 	}
 	return nil
 }
 
-func (t *Trainer) resume(cfg Config, build func(Config) (trainee, error)) error {
-	cp, err := readCheckpoint(cfg.Resume)
-	if err != nil {
+// resumeAt takes the trainer's position and records from cp, after
+// checking them against the run's data and length.
+func (t *Trainer) resumeAt(cp *runCheckpoint) error {
+	if err := cp.Position.check(t.trainSet.Len(), t.epochs); err != nil {
+		return fmt.Errorf("position: %w", err)
+	}
+	if err := cp.checkRest(); err != nil {
 		return err
 	}
-	saved := cp.Config
-	if cfg.DataDir != "" {
-		saved.DataDir = cfg.DataDir
-	}
-	if cfg.Epochs > 0 {
-		saved.Epochs = cfg.Epochs
-	}
-	if saved.Epochs < cp.Position.Epoch || (saved.Epochs == cp.Position.Epoch && cp.Position.Offset > 0) {
-		return &RunConfigError{fmt.Sprintf("epochs %d is fewer than the run has already trained (%d)", saved.Epochs, cp.Position.Epoch)}
-	}
-	dir := cfg.RunDir
-	if dir == "" {
-		dir = cfg.Resume
-	}
-	fork := !samePath(dir, cfg.Resume)
-	if fork {
-		if err := checkRunDirFree(dir); err != nil {
-			return err
-		}
-	}
-	saved.Resume, saved.RunDir = "", dir
-	l, err := build(saved)
-	if err != nil {
-		return err
-	}
-	if err := l.Restore(cp.Learner); err != nil {
-		return &CheckpointError{cfg.Resume, "restoring the learner: " + err.Error()}
-	}
-	if err := t.adopt(l, saved.Epochs); err != nil {
-		return err
-	}
-	t.cfg.RunDir = dir
 	t.pos = cp.Position
 	t.calibration = cp.Calibration
 	t.sigma = cp.Config.Decalibrate
 	t.priorWall = cp.Elapsed
 	t.cpStep = cp.Position.Step
-	t.hub.history = cp.History.clone()
-	if t.hub.history.Max < 2 {
-		t.hub.history = newCurve(historyPoints)
-	}
-	t.hub.evals = slices.Clone(cp.Evals)
-	t.hub.commands = slices.Clone(cp.Commands)
+	t.hub.restore(hubSnapshot{history: cp.History, evals: cp.Evals, commands: cp.Commands})
 	if n := len(cp.Evals); n > 0 {
 		ev := cp.Evals[n-1]
 		t.lastEval = &ev
-	}
-	if fork {
-		t.run, err = createRunDir(dir, saved)
-	} else {
-		t.run, err = openRunDir(dir)
-	}
-	if err != nil {
-		return err
-	}
-	from := cp.Position.Step
-	t.logRecord(eventRecord{Kind: "resume", Time: time.Now(), Step: t.pos.Step, Epoch: t.pos.Epoch, From: &from})
-	if fork { // the new directory is resumable from the start
-		if err := t.checkpoint(); err != nil {
-			return err
-		}
-	}
-	if cfg.Hyper.LR > 0 {
-		t.cmds.push(Command{Kind: CmdSet, Name: "lr", Value: strconv.FormatFloat(cfg.Hyper.LR, 'g', -1, 64)})
-	}
-	if cfg.Hyper.Batch > 0 {
-		t.cmds.push(Command{Kind: CmdSet, Name: "batch", Value: strconv.Itoa(cfg.Hyper.Batch)})
 	}
 	return nil
 }
@@ -291,18 +273,15 @@ func (t *Trainer) Start(ctx context.Context) {
 
 // Subscribe returns a new event stream. It first replays the state so far
 // (HistoryEvent, HyperEvent, ChipEvent, EvalEvents, CommandEvents, the latest
-// ProgressEvent and SampleEvent), then delivers live events: throttled ones
-// newest-wins, the others never dropped. The channel is closed after the
-// DoneEvent or when cancel is called. A consumer that stops reading never
-// blocks the trainer.
-func (t *Trainer) Subscribe() (events <-chan Event, cancel func()) { return t.hub.subscribe(true) }
+// ProgressEvent and SampleEvent), then queues live events as Stream
+// describes. A consumer that stops reading never blocks the trainer; it
+// calls the stream's Cancel when done.
+func (t *Trainer) Subscribe() *Stream { return t.hub.subscribe(true) }
 
 // SubscribeMetrics is Subscribe without SampleEvents, for consumers that
 // show only numbers (the headless progress display): while only such
 // consumers listen, the trainer re-runs no samples for views.
-func (t *Trainer) SubscribeMetrics() (events <-chan Event, cancel func()) {
-	return t.hub.subscribe(false)
-}
+func (t *Trainer) SubscribeMetrics() *Stream { return t.hub.subscribe(false) }
 
 // Send queues a command for the trainer; it never blocks. Commands sent
 // after the run ended are ignored.
@@ -499,13 +478,12 @@ func (t *Trainer) checkpoint() error {
 	cfg := t.l.Config()
 	cfg.Epochs, cfg.RunDir, cfg.Resume = t.epochs, t.run.path, ""
 	cfg.Decalibrate = t.sigma
-	t.hub.mu.Lock()
+	replay := t.hub.snapshot()
 	cp := &runCheckpoint{
-		Version: checkpointVersion, Config: cfg, Position: t.pos, Calibration: t.calibration,
-		Elapsed: t.elapsed().Seconds(), History: t.hub.history.clone(),
-		Evals: slices.Clone(t.hub.evals), Commands: slices.Clone(t.hub.commands), Learner: lb,
+		Version: checkpointVersion, Run: t.run.id, Config: cfg, Position: t.pos, Calibration: t.calibration,
+		Elapsed: t.elapsed().Seconds(), History: replay.history,
+		Evals: replay.evals, Commands: replay.commands, Learner: lb,
 	}
-	t.hub.mu.Unlock()
 	if err := t.run.writeCheckpoint(cp); err != nil {
 		return fmt.Errorf("checkpoint at step %d: %w", t.pos.Step, err)
 	}

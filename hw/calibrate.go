@@ -103,6 +103,10 @@ func (c *Chip) LastCalibration() (CalibrationResult, bool) {
 	return *c.lastCal, true
 }
 
+// Check says whether the chip can be calibrated to t: one line naming the
+// first target out of its range and the range.
+func (t Targets) Check() error { return checkTargets(t) }
+
 func checkTargets(t Targets) error {
 	bad := func(name string, v, lo, hi float64, unit string) error {
 		if !(v >= lo && v <= hi) {

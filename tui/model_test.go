@@ -22,10 +22,8 @@ type recorder struct {
 	sent []engine.Command
 }
 
-func (r *recorder) Subscribe() (<-chan engine.Event, func()) {
-	return make(chan engine.Event), func() {}
-}
-func (r *recorder) Send(c engine.Command) { r.sent = append(r.sent, c) }
+func (r *recorder) Subscribe() *engine.Stream { return engine.NewStream(true, nil) }
+func (r *recorder) Send(c engine.Command)     { r.sent = append(r.sent, c) }
 
 // runEvents are the events of a run some 240 steps in, with a change applied
 // at step 120 and a refused one.
@@ -103,7 +101,7 @@ func typeText(m *Model, s string) {
 func plain(m *Model) string { return ansi.Strip(m.View().Content) }
 
 func TestSettingsCount(t *testing.T) {
-	if len(settings) != numSettings || settings[firstCalibration].kind != engine.CmdRecalibrate {
+	if settings[firstCalibration].Kind != engine.CmdRecalibrate || firstCalibration == 0 {
 		t.Fatalf("settings table and its constants disagree")
 	}
 }
@@ -236,19 +234,20 @@ func TestEditInvalidSendsNothing(t *testing.T) {
 		t.Fatalf("esc did not cancel")
 	}
 	// Mode and seed are checked here too.
-	m.row = 9
+	m.row = rowOf(t, engine.CmdMode, "")
 	press(m, "e")
 	clearInput(m)
 	typeText(m, "quantum")
 	press(m, "enter")
-	if len(src.sent) != 0 || !strings.Contains(m.editErr, "accepted: chip, software, transfer") {
+	if len(src.sent) != 0 || !strings.Contains(m.editErr, "accepted: chip, software or transfer") {
 		t.Fatalf("bad mode: sent %v err %q", src.sent, m.editErr)
 	}
 }
 
 func TestRefusedShowsReason(t *testing.T) {
 	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{})
-	m.row = 11 // decalibrate
+	row := rowOf(t, engine.CmdDecalibrate, "")
+	m.row = row
 	press(m, "e")
 	typeText(m, "0.3")
 	press(m, "enter")
@@ -256,8 +255,63 @@ func TestRefusedShowsReason(t *testing.T) {
 		t.Fatalf("sent %v", src.sent)
 	}
 	m.Update(eventsMsg{events: []engine.Event{engine.CommandEvent{Step: 250, Command: src.sent[0], Err: "the chip is busy"}}})
-	if m.pend[11].status != editRefused || !strings.Contains(plain(m), "the chip is busy") {
-		t.Fatalf("refusal not shown: %+v", m.pend[11])
+	if m.pend[row].status != editRefused || !strings.Contains(plain(m), "the chip is busy") {
+		t.Fatalf("refusal not shown: %+v", m.pend[row])
+	}
+	// Editing the row again brings the refused text back beside the reason.
+	press(m, "e")
+	if !m.editing || m.input.Value() != "0.3" || m.editErr != "the chip is busy" {
+		t.Fatalf("re-edit: editing %v text %q err %q", m.editing, m.input.Value(), m.editErr)
+	}
+}
+
+// rowOf is the settings row of a setting.
+func rowOf(t *testing.T, kind engine.CommandKind, name string) int {
+	t.Helper()
+	for i, st := range settings {
+		if st.Kind == kind && (kind != engine.CmdSet || st.Name == name) {
+			return i
+		}
+	}
+	t.Fatalf("no settings row %s %s", kind, name)
+	return -1
+}
+
+// TestInlineCheckIsTheEngines: the app refuses inline what the run would
+// refuse, with the engine's reason, and keeps the typed text.
+func TestInlineCheckIsTheEngines(t *testing.T) {
+	cases := []struct {
+		kind        engine.CommandKind
+		name, typed string
+		want        string
+	}{
+		{engine.CmdSet, "batch", "2.5", "batch: 2.5 is not an integer"},
+		{engine.CmdRecalibrate, "", "leak=90,foo=3", `"foo", not a calibration target`},
+		{engine.CmdDecalibrate, "", "1.5", "out of range"},
+	}
+	for _, c := range cases {
+		m, src := newTestModel(120, 40, colorprofile.ASCII, Options{})
+		m.row = rowOf(t, c.kind, c.name)
+		press(m, "e")
+		clearInput(m)
+		typeText(m, c.typed)
+		press(m, "enter")
+		if len(src.sent) != 0 || !m.editing || m.input.Value() != c.typed || !strings.Contains(m.editErr, c.want) {
+			t.Errorf("%s: sent %v editing %v text %q err %q", c.typed, src.sent, m.editing, m.input.Value(), m.editErr)
+		}
+		if out := plain(m); !strings.Contains(out, c.typed) {
+			t.Errorf("%s: the typed text is not on screen:\n%s", c.typed, out)
+		}
+	}
+	// σ_d = 0 (back to a plain calibration) is accepted here as by the trainer.
+	m, src := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	m.row = rowOf(t, engine.CmdDecalibrate, "")
+	press(m, "e")
+	clearInput(m)
+	typeText(m, "0")
+	press(m, "enter")
+	if len(src.sent) != 1 || src.sent[0].Value != "0" {
+		t.Errorf("σ_d 0: sent %v, err %q", src.sent, m.editErr)
 	}
 }
 
@@ -283,7 +337,7 @@ func TestQuit(t *testing.T) {
 	}
 
 	m, src = newTestModel(80, 24, colorprofile.ASCII, Options{StopOnQuit: true})
-	m.events = make(chan engine.Event) // subscribed
+	m.events = engine.NewStream(true, nil) // subscribed
 	_, cmd = m.Update(keyMsg("q"))
 	if len(src.sent) != 1 || src.sent[0].Kind != engine.CmdStop || !m.quitting || cmd == nil {
 		t.Fatalf("quit sent %v, quitting %v", src.sent, m.quitting)
@@ -344,7 +398,7 @@ func TestNoOverflow(t *testing.T) {
 		"zoom":  func(m *Model) { press(m, "tab", "tab", "z") },
 		"help":  func(m *Model) { press(m, "?") },
 		"edit": func(m *Model) {
-			m.row = 10
+			m.row = firstCalibration
 			press(m, "e")
 			typeText(m, "leak=80,threshold=150,tau_mem=broken")
 			press(m, "enter")
@@ -421,17 +475,17 @@ func TestUncalibratedChipHasNoCalibratedMap(t *testing.T) {
 }
 
 func TestWaitForEventsCoalesces(t *testing.T) {
-	ch := make(chan engine.Event, 8)
+	s := engine.NewStream(true, nil)
 	for i := 1; i <= 5; i++ {
-		ch <- demo.Progress(i, 1, demo.Hyper(), false)
+		s.Push(demo.Eval(i, 1))
+		s.Push(demo.Progress(i, 1, demo.Hyper(), false))
 	}
-	msg := waitForEvents(ch, 0)().(eventsMsg)
-	if len(msg.events) != 5 || msg.closed {
-		t.Fatalf("got %d events (closed %v), want the 5 queued in one message", len(msg.events), msg.closed)
+	msg := waitForEvents(s, 0)().(eventsMsg)
+	if len(msg.events) != 6 || msg.closed {
+		t.Fatalf("got %d events (closed %v), want the 5 evaluations and the newest progress in one message", len(msg.events), msg.closed)
 	}
-	ch <- engine.DoneEvent{}
-	close(ch)
-	msg = waitForEvents(ch, 0)().(eventsMsg)
+	s.Push(engine.DoneEvent{})
+	msg = waitForEvents(s, 0)().(eventsMsg)
 	if len(msg.events) != 1 || !msg.closed {
 		t.Fatalf("got %d events (closed %v), want the DoneEvent and the end", len(msg.events), msg.closed)
 	}

@@ -90,7 +90,7 @@ func (m *Model) commandResult(ce engine.CommandEvent) {
 			continue
 		}
 		p := &m.pend[i]
-		if p.status == editSent && p.value != ce.Command.Value && st.kind != engine.CmdUncalibrate {
+		if p.status == editSent && p.value != ce.Command.Value && st.Kind != engine.CmdUncalibrate {
 			continue // a result for an older value; ours is still on its way
 		}
 		p.value, p.step, p.reason = ce.Command.Value, ce.Step, ce.Err
@@ -232,7 +232,7 @@ func (m *Model) startEdit() tea.Cmd {
 		return nil
 	}
 	st := settings[m.row]
-	if st.noValue {
+	if st.NoValue {
 		c, _ := st.command("")
 		if m.send(c) {
 			m.pend[m.row] = pending{status: editSent}
@@ -241,6 +241,11 @@ func (m *Model) startEdit() tea.Cmd {
 	}
 	m.editing, m.editErr = true, ""
 	m.input.SetValue(st.value(&m.state))
+	if p := m.pend[m.row]; p.status == editRefused {
+		// the refused text comes back beside the reason, to be corrected
+		m.input.SetValue(p.value)
+		m.editErr = p.reason
+	}
 	m.input.Focus()
 	m.input.CursorEnd()
 	return nil
