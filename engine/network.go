@@ -145,7 +145,10 @@ func (l *Learner) Neurons() (hidden, outputs []hw.NeuronParams, ok bool) {
 	}
 	c := l.chip.chip
 	for j := range l.layout.Hidden + l.layout.Outputs {
-		p := c.Neuron(j)
+		p, err := c.Neuron(j)
+		if err != nil {
+			return nil, nil, false
+		}
 		if j < l.layout.Hidden {
 			hidden = append(hidden, p)
 		} else {
@@ -231,4 +234,57 @@ func (l *Learner) Record(ds data.Dataset, n int) (*Recording, error) {
 		rec.Outputs = append(rec.Outputs, tapes[i].vo[:ly.Steps*ly.Outputs]...)
 	}
 	return rec, nil
+}
+
+// OpenLearner rebuilds the learner of the run in dir at its last
+// checkpoint (weights, chip and calibration state), for evaluation and
+// export; dataDir, if set, says where the data are now.
+func OpenLearner(dir, dataDir string) (*Learner, error) {
+	cp, err := readCheckpoint(dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg := cp.Config
+	cfg.RunDir, cfg.Resume = "", ""
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	l, err := NewLearner(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Restore(cp.Learner); err != nil {
+		return nil, &CheckpointError{dir, err.Error()}
+	}
+	return l, nil
+}
+
+// EnsureChip builds the chip of the learner's configuration if it has none
+// (a software-mode run).
+func (l *Learner) EnsureChip() error { return l.ensureChip() }
+
+// Encoding describes how a dataset's samples become input spikes, for
+// export metadata.
+func Encoding(dataset string) string {
+	switch dataset {
+	case "yinyang":
+		return fmt.Sprintf("time-to-first-spike: channels x, y, 1-x, 1-y (value v at %.4g + v·(%.4g − %.4g) µs) and a bias at %.4g µs, each on %d inputs, copy k delayed by k·Δt/%d", 1.7, yinyangLate, 1.7, 1.7, yinyangRepeat, yinyangRepeat)
+	case "mnist", "fashion-mnist":
+		return "time-to-first-spike of 16×16 cropped and scaled pixel intensities (package data)"
+	case "shd":
+		return "spike times of 70 channels, time-compressed (package data)"
+	}
+	return ""
+}
+
+// ReadoutRule describes how a dataset's output traces become class scores.
+func ReadoutRule(dataset string) string {
+	r, err := recipeFor(dataset)
+	if err != nil {
+		return ""
+	}
+	if r.readout == ReadoutSum {
+		return "class = argmax over outputs of the sum over time of the readout membrane"
+	}
+	return "class = argmax over outputs of the maximum over time of the readout membrane"
 }

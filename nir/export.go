@@ -32,7 +32,8 @@ type PerNeuron struct {
 
 // FromNetwork builds the NIR graph of n (see the package comment). With
 // per, the neuron parameters are the die's: time constants, leak,
-// threshold and reset of each neuron, its synaptic gain folded into w_in.
+// threshold and reset of each neuron, the mean synaptic gain of its two
+// circuits folded into w_in.
 // meta is written as the graph's metadata.
 func FromNetwork(n engine.Network, per *PerNeuron, meta map[string]h5.Value) *Graph {
 	l := n.Layout
@@ -64,7 +65,7 @@ func FromNetwork(n engine.Network, per *PerNeuron, meta map[string]h5.Value) *Gr
 			gain := 1.0
 			if ps != nil {
 				p := ps[j]
-				tm[j], ts[j], gain = p.TauMem/usPerS, p.TauSyn/usPerS, p.SynGain
+				tm[j], ts[j], gain = p.TauMem/usPerS, p.TauSyn/usPerS, 0.5*(p.SynGain[0]+p.SynGain[1])
 				leak[j] = engine.ModelPotential(p.Leak)
 				th[j] = engine.ModelPotential(p.Threshold)
 				reset[j] = engine.ModelPotential(p.Reset)
