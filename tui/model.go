@@ -58,10 +58,10 @@ type Model struct {
 
 	state runState
 
-	probe   int // selected membrane probe
-	param   int // selected mismatch parameter
-	variant int // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
-	row     int // selected settings row
+	neuron  neuronChoice // the neuron the membrane pane shows
+	param   int          // selected mismatch parameter
+	variant int          // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
+	row     int          // selected settings row
 
 	editing bool
 	input   textinput.Model

@@ -115,8 +115,8 @@ func (m *Model) setFlash(s string, bad bool) { m.flash, m.flashBad = s, bad }
 // clampSelections keeps the selected probe and parameter valid as events
 // change how many there are.
 func (m *Model) clampSelections() {
-	if n := len(m.state.sample.Probes); m.probe >= n {
-		m.probe = max(n-1, 0)
+	if m.state.hasSample {
+		m.neuron.pickDefault(&m.state.sample)
 	}
 	if n := len(m.state.chip.Params); m.param >= n {
 		m.param = max(n-1, 0)
@@ -144,6 +144,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.editing {
 		return m.editKey(msg)
 	}
+	if m.neuron.typing {
+		return m.neuronKey(msg)
+	}
 	if m.quitting && !key.Matches(msg, k.Quit) {
 		return nil // waiting for the run to stop; only a second quit counts
 	}
@@ -161,6 +164,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setFocus((m.focus + numPanes - 1) % numPanes)
 	case m.focus == paneParams && msg.String() == "enter":
 		return m.startEdit()
+	case (m.focus == paneTraces || m.focus == paneRaster) && isDigitKey(msg) && m.state.hasSample:
+		m.neuron.typing, m.neuron.typed = true, msg.String()
 	case key.Matches(msg, k.Zoom):
 		m.zoom = !m.zoom
 	case key.Matches(msg, k.Pause):
@@ -218,7 +223,12 @@ func (m *Model) move(d int, vertical bool) {
 			m.row = wrap(m.row, len(settings))
 		}
 	case paneTraces, paneRaster:
-		m.probe = wrap(m.probe, len(m.state.sample.Probes))
+		if vertical {
+			m.neuron.toggleLayer(&m.state.sample)
+		} else {
+			m.neuron.step(&m.state.sample, d)
+		}
+		m.neuron.set = true
 	case paneMismatch:
 		m.param = wrap(m.param, len(m.state.chip.Params))
 	}
