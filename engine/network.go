@@ -171,8 +171,8 @@ type Recording struct {
 	Labels  []int
 	Inputs  [][]SpikeEvent // per sample: channel and injection time
 	Spikes  [][]SpikeEvent // per sample: hidden neuron and spike time
-	Hidden  []float32 // samples × Steps × Hidden membranes (CADC, model units, first frame 0)
-	Outputs []float32 // samples × Steps × Outputs
+	Hidden  []float32      // samples × Steps × Hidden membranes (CADC, model units, first frame 0)
+	Outputs []float32      // samples × Steps × Outputs
 }
 
 // SpikeEvent is one spike: Index is the input channel or the neuron.
