@@ -82,7 +82,7 @@ func (g *panicGuard) Init() (cmd tea.Cmd) {
 	return g.wrap(g.m.Init())
 }
 
-func (g *panicGuard) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+func (g *panicGuard) Update(msg tea.Msg) (model tea.Model, cmd tea.Cmd) {
 	if _, ok := msg.(panicMsg); ok {
 		g.panicked = true
 		return g, tea.Quit
@@ -93,7 +93,7 @@ func (g *panicGuard) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	defer func() {
 		if r := recover(); r != nil {
 			g.report(r)
-			g.panicked, cmd = true, tea.Quit
+			model, g.panicked, cmd = g, true, tea.Quit
 		}
 	}()
 	m, c := g.m.Update(msg)

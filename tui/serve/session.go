@@ -58,6 +58,7 @@ type session struct {
 	prog      *tea.Program
 	kill      context.CancelFunc // the program's context
 	closeConn func()             // the last resort: unblocks output a client does not read
+	out       *outputClock
 
 	mu    sync.Mutex
 	why   *ending // first reason given to end; nil when the app ended by itself
@@ -236,6 +237,7 @@ func (s *Server) runApp(sess ssh.Session, att attachment) ending {
 	se := &session{kill: cancel, closeConn: func() { closeConn(sess) }}
 	in := newInputClock(sess, func() { se.end(endGone) })
 	out := &outputClock{w: sess}
+	se.out = out
 	gate := &quitGate{in: in}
 	var clampOnce sync.Once
 	clamp := func(w ssh.Window) (int, int) {
