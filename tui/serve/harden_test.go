@@ -315,7 +315,6 @@ func TestParseOptions(t *testing.T) {
 	}
 }
 
-
 // waitStalled waits until a session's output has waited for its client
 // for a while: the client's SSH window is full.
 func (ts *testServer) waitStalled(t testing.TB) {
