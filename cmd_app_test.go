@@ -15,9 +15,9 @@ func TestAppBadFlagsExit2OneLine(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--epochs", "0"}, "--epochs 0 is not accepted"},
-		{[]string{"--lr", "2"}, "--lr: 2 out of range"},
-		{[]string{"--mode", "gpu"}, "accepted: chip, software, transfer"},
+		{[]string{"--epochs", "0"}, "--epochs 0 is out of range"},
+		{[]string{"--lr", "2"}, "--lr 2 is out of range"},
+		{[]string{"--mode", "gpu"}, "--mode gpu is not a mode (accepted: chip, software or transfer)"},
 		{[]string{"--bogus"}, "flag provided but not defined: -bogus (see 'inloop -h')"},
 		{[]string{"--demo", "extra"}, "unexpected argument"},
 	} {

@@ -36,8 +36,8 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	events, unsubscribe := t.SubscribeMetrics()
-	defer unsubscribe()
+	events := t.SubscribeMetrics()
+	defer events.Cancel()
 
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -55,8 +55,12 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 
 	t.Start(ctx)
 	p := newProgressPrinter(stderr)
-	for e := range events {
-		p.handle(e)
+	for ended := false; !ended; {
+		var evs []engine.Event
+		evs, ended = events.Wait()
+		for _, e := range evs {
+			p.handle(e)
+		}
 	}
 	sum, err := t.Wait()
 	if errors.Is(err, context.Canceled) {

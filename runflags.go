@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -15,15 +14,46 @@ import (
 )
 
 // runFlags are the flags of a training run common to train, the app and
-// serve (DESIGN.md §6). Numbers left unset take the dataset's defaults
-// (engine.DefaultConfig).
+// serve (DESIGN.md §6). Everything a user may change during a run is also a
+// flag, registered from the engine's settings table (engine/hyper.go), so a
+// flag accepts what the app's settings pane accepts. Settings left unset
+// take the dataset's defaults (engine.DefaultConfig).
 type runFlags struct {
 	fs                          *flag.FlagSet
-	dataset, dataDir, mode      string
+	dataset, dataDir            string
 	calibration, runDir, resume string
-	epochs, batch, hidden       int
-	lr, decalibrate             float64
-	chipSeed, seed, noiseSeed   uint64
+	hidden                      int
+	seed, noiseSeed             uint64
+	changes                     []engine.Command // settings given, in order
+	bad                         error            // the first setting refused
+}
+
+// settingFlag is a flag of one row of the settings table.
+type settingFlag struct {
+	s    engine.Setting
+	f    *runFlags
+	text string
+}
+
+func (v *settingFlag) String() string { return v.text }
+
+// Set checks text by the settings table. A refusal is kept for config to
+// report as "--flag value reason (accepted: ...)", in the words the app uses.
+func (v *settingFlag) Set(text string) error {
+	c, err := v.s.Command(text)
+	if err != nil {
+		var se *engine.SettingError
+		if errors.As(err, &se) {
+			err = usagef("--%s %s", v.s.Flag, se.Detail())
+		}
+		if v.f.bad == nil {
+			v.f.bad = err
+		}
+		return nil
+	}
+	v.text = text
+	v.f.changes = append(v.f.changes, c)
+	return nil
 }
 
 // addRunFlags registers the run flags on fs.
@@ -32,66 +62,63 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 	f := &runFlags{fs: fs}
 	fs.StringVar(&f.dataset, "dataset", d.Dataset, "dataset: "+strings.Join(data.Names, "|"))
 	fs.StringVar(&f.dataDir, "data-dir", "", "directory of the dataset files (mnist, fashion-mnist, shd; default $INLOOP_DATA_DIR)")
-	fs.StringVar(&f.mode, "mode", string(d.Mode), "training mode: chip (in the loop) | software (ideal model) | transfer (software, evaluated on the chip)")
-	fs.IntVar(&f.epochs, "epochs", 0, "epochs to train (default: the dataset's; with --resume: extend the run)")
-	fs.IntVar(&f.batch, "batch", 0, "samples per optimiser step (default: the dataset's)")
-	fs.Float64Var(&f.lr, "lr", 0, "Adam learning rate (default: the dataset's)")
 	fs.IntVar(&f.hidden, "hidden", 0, "hidden neurons (default: the dataset's)")
-	fs.Uint64Var(&f.chipSeed, "chip-seed", d.ChipSeed, "the die: seed of the chip's fixed-pattern mismatch")
 	fs.Uint64Var(&f.seed, "seed", d.Seed, "seed of the initial weights, data order and dropout")
 	fs.Uint64Var(&f.noiseSeed, "noise-seed", d.NoiseSeed, "seed of the chip's temporal noise")
 	fs.StringVar(&f.calibration, "calibration", d.Calibration, "chip state: calibrated | uncalibrated")
-	fs.Float64Var(&f.decalibrate, "decalibrate", 0, "calibrate to per-neuron targets scattered with normalised SD `SIGMA` (0..1)")
 	fs.StringVar(&f.runDir, "run-dir", "", "write config, metrics and checkpoints to `DIR` (default: no run files)")
 	fs.StringVar(&f.resume, "resume", "", "continue the run in `DIR` from its last checkpoint")
+	for _, s := range engine.Settings() {
+		if s.Flag == "" {
+			continue
+		}
+		v := &settingFlag{s: s, f: f}
+		switch s.Kind {
+		case engine.CmdMode, engine.CmdChipSeed:
+			v.text = s.Value(d) // the same for every dataset
+		}
+		usage := s.Usage + " (accepted: " + s.Accepts() + ")"
+		if s.Kind == engine.CmdSet {
+			usage += " (default: the dataset's)"
+		}
+		fs.Var(v, s.Flag, usage)
+	}
 	return f
 }
 
-// configFlags fix what a run is; a resumed run keeps its own. (--lr and
-// --batch may change on resume: the trainer applies them as set commands.)
-var configFlags = []string{"dataset", "mode", "hidden", "chip-seed", "seed", "noise-seed", "calibration", "decalibrate"}
+// fixedFlags fix what a run is; a resumed run keeps its own. The settings
+// flags apply to a resumed run as if typed in the app at its first batch.
+var fixedFlags = []string{"dataset", "hidden", "seed", "noise-seed", "calibration"}
 
 // config validates the flags and returns the run's configuration. Errors
 // are usage errors naming the flag and what it accepts.
 func (f *runFlags) config() (engine.Config, error) {
+	if f.bad != nil {
+		return engine.Config{}, f.bad
+	}
 	set := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	if set["epochs"] && (f.epochs < 1 || f.epochs > 100000) {
-		return engine.Config{}, usagef("--epochs %d is not accepted (accepted: a whole number from 1 to 100000)", f.epochs)
-	}
 	if f.dataDir != "" {
 		if st, err := os.Stat(f.dataDir); err != nil || !st.IsDir() {
 			return engine.Config{}, usagef("--data-dir %s is not a directory", f.dataDir)
 		}
 	}
-	if set["batch"] {
-		if err := engine.ValidateSet("batch", strconv.Itoa(f.batch)); err != nil {
-			return engine.Config{}, usagef("--%v", err)
-		}
-	}
-	if set["lr"] {
-		if err := engine.ValidateSet("lr", strconv.FormatFloat(f.lr, 'g', -1, 64)); err != nil {
-			return engine.Config{}, usagef("--%v", err)
-		}
-	}
 	if f.resume != "" {
-		for _, n := range configFlags {
+		for _, n := range fixedFlags {
 			if set[n] {
-				return engine.Config{}, usagef("--%s cannot change a resumed run (with --resume only --epochs, --lr, --batch, --data-dir and --run-dir apply)", n)
+				return engine.Config{}, usagef("--%s cannot change a resumed run (with --resume, --data-dir, --run-dir and the settings, --lr to --decalibrate, apply)", n)
 			}
 		}
 		if st, err := os.Stat(f.resume); err != nil || !st.IsDir() {
 			return engine.Config{}, usagef("--resume %s is not a run directory", f.resume)
 		}
 		cfg := engine.Config{Resume: f.resume, DataDir: f.dataDir, RunDir: f.runDir}
-		if set["epochs"] {
-			cfg.Epochs = f.epochs
-		}
-		if set["lr"] {
-			cfg.Hyper.LR = f.lr
-		}
-		if set["batch"] {
-			cfg.Hyper.Batch = f.batch
+		for _, c := range f.changes {
+			if c.Kind == engine.CmdSet && c.Name == "epochs" {
+				cfg.Epochs, _ = strconv.Atoi(c.Value) // the resume checks it against the epochs trained
+				continue
+			}
+			cfg.Changes = append(cfg.Changes, c)
 		}
 		return cfg, nil
 	}
@@ -99,44 +126,30 @@ func (f *runFlags) config() (engine.Config, error) {
 	if err != nil {
 		return engine.Config{}, usagef("--dataset %q is not accepted (accepted: %s)", f.dataset, strings.Join(data.Names, ", "))
 	}
-	switch m := engine.Mode(f.mode); m {
-	case engine.ModeChip, engine.ModeSoftware, engine.ModeTransfer:
-		cfg.Mode = m
-	default:
-		return engine.Config{}, usagef("--mode %q is not accepted (accepted: chip, software, transfer)", f.mode)
-	}
 	switch f.calibration {
 	case "calibrated", "uncalibrated":
 		cfg.Calibration = f.calibration
 	default:
 		return engine.Config{}, usagef("--calibration %q is not accepted (accepted: calibrated, uncalibrated)", f.calibration)
 	}
-	if set["decalibrate"] {
-		if math.IsNaN(f.decalibrate) || f.decalibrate < 0 || f.decalibrate > 1 {
-			return engine.Config{}, usagef("--decalibrate %v is not accepted (accepted: σ_d from 0 to 1, e.g. 0.3)", f.decalibrate)
+	for _, c := range f.changes {
+		if err := cfg.Apply(c); err != nil {
+			return engine.Config{}, usagef("%v", err) // checked as the flag was parsed
 		}
-		if f.decalibrate > 0 && cfg.Calibration != "calibrated" {
+	}
+	if cfg.Calibration != "calibrated" {
+		if set["decalibrate"] && cfg.Decalibrate > 0 {
 			return engine.Config{}, usagef("--decalibrate needs --calibration calibrated (it calibrates to scattered targets)")
 		}
-		cfg.Decalibrate = f.decalibrate
-	}
-	if set["epochs"] {
-		cfg.Epochs = f.epochs
-	}
-	if set["batch"] {
-		cfg.Hyper.Batch = f.batch
-	}
-	if set["lr"] {
-		cfg.Hyper.LR = f.lr
+		if set["targets"] {
+			return engine.Config{}, usagef("--targets needs --calibration calibrated")
+		}
 	}
 	if set["hidden"] {
 		if f.hidden < 1 || f.hidden > hw.LogicalNeurons {
 			return engine.Config{}, usagef("--hidden %d is not accepted (accepted: 1 to %d neurons)", f.hidden, hw.LogicalNeurons)
 		}
 		cfg.Hidden = f.hidden
-	}
-	if set["chip-seed"] {
-		cfg.ChipSeed = f.chipSeed
 	}
 	if set["seed"] {
 		cfg.Seed = f.seed

@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"inloop/hw"
 )
@@ -44,7 +43,8 @@ var idealChips = false
 
 // recipeOf is the calibration recipe a Config asks for.
 func recipeOf(cfg Config) calibRecipe {
-	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: hw.DefaultTargets()}
+	t, _ := parseTargets(cfg.Targets) // validateConfig checked them
+	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t}
 	if cfg.Decalibrate > 0 {
 		r.State, r.Sigma, r.DecalSeed = "decalibrated", cfg.Decalibrate, cfg.Seed
 	}
@@ -145,59 +145,13 @@ func (l *Learner) ChipView() ChipEvent {
 	cs := l.chip
 	ev := ChipEvent{ChipSeed: cs.calib.ChipSeed, Calibration: cs.calib.label(), Failed: cs.failed}
 	for p := range hw.NumParams {
-		pm := ParamMap{Name: paramName(p), Unit: paramUnit(p), Uncalibrated: append([]float64(nil), cs.uncal[p]...), Current: cs.chip.Values(p)}
+		pm := ParamMap{Name: p.String(), Unit: p.Unit(), Uncalibrated: append([]float64(nil), cs.uncal[p]...), Current: cs.chip.Values(p)}
 		if cs.cal[p] != nil {
 			pm.Calibrated = append([]float64(nil), cs.cal[p]...)
 		}
 		ev.Params = append(ev.Params, pm)
 	}
 	return ev
-}
-
-func paramName(p hw.Param) string {
-	return [...]string{"leak", "reset", "threshold", "tau_mem", "tau_syn", "refractory", "syn_gain", "cadc_offset"}[p]
-}
-
-func paramUnit(p hw.Param) string {
-	return [...]string{"LSB", "LSB", "LSB", "µs", "µs", "µs", "", "LSB"}[p]
-}
-
-// parseTargets reads "leak=80,threshold=150,..." over the default targets.
-func parseTargets(s string) (hw.Targets, error) {
-	t := hw.DefaultTargets()
-	const accepted = "accepted: leak, reset, threshold (CADC LSB 0..255), tau_mem, tau_syn, refractory (µs, > 0), syn_gain (> 0), as name=value,..."
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		k, v, ok := strings.Cut(f, "=")
-		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if !ok || err != nil || x != x {
-			return t, fmt.Errorf("calibration target %q: not name=number (%s)", f, accepted)
-		}
-		var dst *float64
-		lsb := false
-		switch strings.TrimSpace(k) {
-		case "leak":
-			dst, lsb = &t.Leak, true
-		case "reset":
-			dst, lsb = &t.Reset, true
-		case "threshold":
-			dst, lsb = &t.Threshold, true
-		case "tau_mem":
-			dst = &t.TauMem
-		case "tau_syn":
-			dst = &t.TauSyn
-		case "refractory":
-			dst = &t.Refractory
-		case "syn_gain":
-			dst = &t.SynGain
-		default:
-			return t, fmt.Errorf("unknown calibration target %q (%s)", k, accepted)
-		}
-		if (lsb && (x < 0 || x > hw.CADCMax)) || (!lsb && !(x > 0 && x < 1000)) {
-			return t, fmt.Errorf("calibration target %s=%g out of range (%s)", k, x, accepted)
-		}
-		*dst = x
-	}
-	return t, nil
 }
 
 // Recalibrate calibrates the chip to targets given as "name=value,..." text
@@ -216,7 +170,7 @@ func (l *Learner) Recalibrate(targets string) error {
 	if err := l.chip.apply(r); err != nil {
 		return err
 	}
-	l.cfg.Calibration, l.cfg.Decalibrate = "calibrated", 0
+	l.cfg.Calibration, l.cfg.Decalibrate, l.cfg.Targets = "calibrated", 0, targets
 	return nil
 }
 
@@ -234,8 +188,8 @@ func (l *Learner) Uncalibrate() error {
 }
 
 func (l *Learner) Decalibrate(sigma float64) error {
-	if !(sigma >= 0 && sigma <= 1) {
-		return fmt.Errorf("decalibrate: σ_d %g out of range (accepted: 0..1)", sigma)
+	if _, err := parseSigma(strconv.FormatFloat(sigma, 'g', -1, 64)); err != nil {
+		return err
 	}
 	if err := l.ensureChip(); err != nil {
 		return err

@@ -33,10 +33,14 @@ type Config struct {
 	Seed        uint64  // init, data order, dropout
 	Calibration string  // calibrated | uncalibrated
 	Decalibrate float64 // σ_d; 0 = none
+	Targets     string  `json:",omitempty"` // calibration targets "leak=90,..."; "" = the paper's
 	RunDir      string  // where to write; "" = no run files
 	Resume      string  // run directory to continue from its last checkpoint
 	Hidden      int     // hidden neurons; 0 = dataset default
 	Hyper       Hyper
+	// Changes are applied as commands when a resumed run starts: the
+	// settings given as flags with --resume.
+	Changes []Command `json:"-"`
 }
 
 // Summary is the end-of-run report (the `train --json` line).

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"inloop/data"
 	"inloop/hw"
@@ -104,8 +105,14 @@ func validateConfig(cfg Config) error {
 	if cfg.Epochs < 0 {
 		return fmt.Errorf("epochs %d: must be ≥ 0", cfg.Epochs)
 	}
-	if !(cfg.Decalibrate >= 0 && cfg.Decalibrate <= 1) {
-		return fmt.Errorf("decalibrate %g: accepted σ_d in [0, 1]", cfg.Decalibrate)
+	for _, c := range []Command{
+		{Kind: CmdDecalibrate, Value: strconv.FormatFloat(cfg.Decalibrate, 'g', -1, 64)},
+		{Kind: CmdRecalibrate, Value: cfg.Targets},
+	} {
+		s, _ := FindSetting(c.Kind, "")
+		if _, err := s.Check(c.Value); err != nil {
+			return err
+		}
 	}
 	if cfg.Hidden < 0 || cfg.Hidden > hw.LogicalNeurons {
 		return fmt.Errorf("hidden %d: accepted 0 (dataset default) to %d", cfg.Hidden, hw.LogicalNeurons)

@@ -15,7 +15,7 @@ import (
 //
 // Keys: dataset, mode, epochs, chip_seed, seed, calibration, decalibrate,
 // hidden, data_dir (default ../shared/data/<dataset>), every (evaluate every
-// n epochs; 0 = only at the end), any hyperparameter of ValidateSet, and the
+// n epochs; 0 = only at the end), any hyperparameter of the settings table (hyper.go), and the
 // experiment switches repeat and late (Yin-Yang copies per value and the
 // spike time of value 1, µs), ideal=1 (mismatch- and noise-free chips) and
 // outgain=0 (the paper's output gain 1 in the backward model).
@@ -70,7 +70,7 @@ func TestExperiment(t *testing.T) {
 		case "every":
 			every, err = strconv.Atoi(v)
 		default:
-			err = applySet(&cfg.Hyper, k, v)
+			err = cfg.Hyper.Set(k, v)
 		}
 		if err != nil {
 			t.Fatal(err)

@@ -5,12 +5,9 @@ import (
 	"sync"
 )
 
-// hub fans the trainer's events out to any number of subscribers and keeps
-// the state a late subscriber needs replayed. Publishing never blocks: each
-// subscriber has its own queue in which ProgressEvent and SampleEvent are
-// newest-wins (at most one of each waits), while the other events wait in
-// order. Those are rare (one per epoch, command or chip change), so a
-// consumer that never reads costs a bounded amount of memory.
+// hub fans the trainer's events out to any number of subscribers (each a
+// Stream, which never blocks the trainer) and keeps the state a late
+// subscriber needs replayed.
 type hub struct {
 	mu       sync.Mutex
 	history  curve
@@ -21,18 +18,21 @@ type hub struct {
 	progress *ProgressEvent
 	sample   *SampleEvent
 	done     *DoneEvent
-	subs     map[*subscriber]struct{}
+	subs     map[*Stream]struct{}
 }
 
 func newHub() *hub {
-	return &hub{history: newCurve(historyPoints), subs: make(map[*subscriber]struct{})}
+	return &hub{history: newCurve(historyPoints), subs: make(map[*Stream]struct{})}
 }
 
 // historyPoints caps the replayed loss/accuracy curve; commandsKept the
-// replayed commands (the run's log keeps them all).
+// replayed commands (the run's log keeps them all); evalsKept the replayed
+// evaluations, beyond which every other older one is dropped, so a session
+// of thousands of epochs replays (and checkpoints) a bounded curve.
 const (
 	historyPoints = 1024
 	commandsKept  = 1000
+	evalsKept     = 2048
 )
 
 // addBatch adds one batch to the replayed training curve.
@@ -53,6 +53,9 @@ func (h *hub) publish(e Event) {
 	case ChipEvent:
 		h.chip = &e
 	case EvalEvent:
+		if len(h.evals) == evalsKept {
+			h.evals = thinOlderHalf(h.evals)
+		}
 		h.evals = append(h.evals, e)
 	case CommandEvent:
 		if len(h.commands) == commandsKept {
@@ -67,11 +70,22 @@ func (h *hub) publish(e Event) {
 		h.done = &e
 	}
 	for s := range h.subs {
-		s.push(e)
+		s.Push(e)
 	}
 	if _, ok := e.(DoneEvent); ok {
 		clear(h.subs)
 	}
+}
+
+// thinOlderHalf drops every other element of the older half of xs, in place.
+func thinOlderHalf[T any](xs []T) []T {
+	half := len(xs) / 2
+	k := 0
+	for i := 0; i < half; i += 2 {
+		xs[k] = xs[i]
+		k++
+	}
+	return append(xs[:k], xs[half:]...)
 }
 
 // sampleSubscribers is how many consumers want sample views; the trainer
@@ -88,128 +102,69 @@ func (h *hub) sampleSubscribers() int {
 	return n
 }
 
+// hubSnapshot is the replayed state a checkpoint stores.
+type hubSnapshot struct {
+	history  curve
+	evals    []EvalEvent
+	commands []CommandEvent
+}
+
+// snapshot returns copies of the replayed curve, evaluations and commands.
+func (h *hub) snapshot() hubSnapshot {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return hubSnapshot{history: h.history.clone(), evals: slices.Clone(h.evals), commands: slices.Clone(h.commands)}
+}
+
+// restore sets the replayed state of a resumed run (before any subscriber).
+func (h *hub) restore(s hubSnapshot) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.history = s.history.clone()
+	if h.history.Max < 2 {
+		h.history = newCurve(historyPoints)
+	}
+	h.evals = slices.Clone(s.evals)
+	if len(h.evals) > evalsKept {
+		h.evals = h.evals[len(h.evals)-evalsKept:]
+	}
+	h.commands = slices.Clone(s.commands)
+}
+
 // subscribe returns a new stream that first replays the state so far;
 // samples says whether it receives SampleEvents.
-func (h *hub) subscribe(samples bool) (<-chan Event, func()) {
-	s := &subscriber{
-		samples: samples,
-		wake:    make(chan struct{}, 1),
-		quit:    make(chan struct{}),
-		out:     make(chan Event),
-	}
-	h.mu.Lock()
-	s.queue = append(s.queue, h.history.event())
-	if h.hyper != nil {
-		s.queue = append(s.queue, *h.hyper)
-	}
-	if h.chip != nil {
-		s.queue = append(s.queue, *h.chip)
-	}
-	for _, e := range h.evals {
-		s.queue = append(s.queue, e)
-	}
-	for _, e := range h.commands {
-		s.queue = append(s.queue, e)
-	}
-	if h.progress != nil {
-		s.queue = append(s.queue, *h.progress)
-	}
-	if h.sample != nil && samples {
-		s.queue = append(s.queue, *h.sample)
-	}
-	if h.done != nil {
-		s.queue = append(s.queue, *h.done)
-	} else {
-		h.subs[s] = struct{}{}
-	}
-	h.mu.Unlock()
-	go s.forward()
-	cancel := func() {
+func (h *hub) subscribe(samples bool) *Stream {
+	var s *Stream
+	s = NewStream(samples, func() {
 		h.mu.Lock()
 		delete(h.subs, s)
 		h.mu.Unlock()
-		s.stop()
+	})
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s.Push(h.history.event())
+	if h.hyper != nil {
+		s.Push(*h.hyper)
 	}
-	return s.out, cancel
-}
-
-// subscriber is one consumer's queue and the goroutine that feeds its channel.
-type subscriber struct {
-	samples  bool // receives SampleEvents
-	mu       sync.Mutex
-	queue    []Event
-	wake     chan struct{} // capacity 1: "the queue changed"
-	quit     chan struct{}
-	quitOnce sync.Once
-	out      chan Event
-}
-
-func (s *subscriber) stop() { s.quitOnce.Do(func() { close(s.quit) }) }
-
-// push queues e without blocking; a waiting event of a throttled kind is
-// replaced by the newer one, which moves to the end to keep the order.
-func (s *subscriber) push(e Event) {
-	if _, ok := e.(SampleEvent); ok && !s.samples {
-		return
+	if h.chip != nil {
+		s.Push(*h.chip)
 	}
-	s.mu.Lock()
-	if throttled(e) {
-		s.queue = slices.DeleteFunc(s.queue, func(q Event) bool { return sameKind(q, e) })
+	for _, e := range h.evals {
+		s.Push(e)
 	}
-	s.queue = append(s.queue, e)
-	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	for _, e := range h.commands {
+		s.Push(e)
 	}
-}
-
-// forward delivers the queue in order, each event as a fresh deep copy, and
-// closes the channel after the DoneEvent or on cancel.
-func (s *subscriber) forward() {
-	defer close(s.out)
-	for {
-		s.mu.Lock()
-		if len(s.queue) == 0 {
-			s.mu.Unlock()
-			select {
-			case <-s.wake:
-				continue
-			case <-s.quit:
-				return
-			}
-		}
-		e := s.queue[0]
-		s.queue[0] = nil
-		s.queue = s.queue[1:]
-		s.mu.Unlock()
-		select {
-		case s.out <- cloneEvent(e):
-		case <-s.quit:
-			return
-		}
-		if _, ok := e.(DoneEvent); ok {
-			return
-		}
+	if h.progress != nil {
+		s.Push(*h.progress)
 	}
-}
-
-func throttled(e Event) bool {
-	switch e.(type) {
-	case ProgressEvent, SampleEvent:
-		return true
+	if h.sample != nil {
+		s.Push(*h.sample)
 	}
-	return false
-}
-
-func sameKind(a, b Event) bool {
-	switch a.(type) {
-	case ProgressEvent:
-		_, ok := b.(ProgressEvent)
-		return ok
-	case SampleEvent:
-		_, ok := b.(SampleEvent)
-		return ok
+	if h.done != nil {
+		s.Push(*h.done)
+		return s
 	}
-	return false
+	h.subs[s] = struct{}{}
+	return s
 }

@@ -6,32 +6,105 @@ import (
 	"testing"
 )
 
-func TestValidateSet(t *testing.T) {
+// check validates text for the named setting as the app's inline check does.
+func check(kind CommandKind, name, value string) error {
+	s, err := FindSetting(kind, name)
+	if err != nil {
+		return err
+	}
+	_, err = s.Command(value)
+	return err
+}
+
+func TestSettingsCheck(t *testing.T) {
 	good := map[string]string{"lr": "1e-3", "lr_decay": "0.97", "batch": "100", "beta": "50",
-		"readout_scale": "10", "spike_reg": "0", "amp_reg": "0.01", "weight_l2": "0.1", "dropout": "0.4"}
+		"readout_scale": "10", "spike_reg": "0", "amp_reg": "0.01", "weight_l2": "0.1", "dropout": "0.4", "epochs": "20"}
 	for n, v := range good {
-		if err := ValidateSet(n, v); err != nil {
+		if err := check(CmdSet, n, v); err != nil {
 			t.Errorf("%s=%s refused: %v", n, v, err)
 		}
 	}
-	bad := []struct{ name, value, want string }{
-		{"lr", "0", "(0, 1]"},
-		{"lr", "abc", "not a number"},
-		{"lr", "NaN", "not a number"},
-		{"batch", "2.5", "an integer"},
-		{"batch", "0", "[1, 1000]"},
-		{"dropout", "1", "[0, 1)"},
-		{"spike_reg", "-1", "[0, 1]"},
-		{"momentum", "0.9", "unknown hyperparameter"},
+	for _, c := range []Command{
+		{Kind: CmdMode, Value: "software"}, {Kind: CmdDecalibrate, Value: "0"}, {Kind: CmdDecalibrate, Value: "1"},
+		{Kind: CmdChipSeed, Value: "18446744073709551615"}, {Kind: CmdRecalibrate, Value: ""},
+		{Kind: CmdRecalibrate, Value: "leak=90, threshold=160,syn_gain=1.2"}, {Kind: CmdUncalibrate},
+	} {
+		if err := check(c.Kind, c.Name, c.Value); err != nil {
+			t.Errorf("%v refused: %v", c, err)
+		}
+	}
+	bad := []struct {
+		kind              CommandKind
+		name, value, want string
+	}{
+		{CmdSet, "lr", "0", "0 is out of range (accepted: a number in (0, 1])"},
+		{CmdSet, "lr", "abc", "not a number"},
+		{CmdSet, "lr", "NaN", "not a number"},
+		{CmdSet, "batch", "2.5", "batch: 2.5 is not an integer (accepted: an integer in [1, 1000] samples)"},
+		{CmdSet, "batch", "0", "[1, 1000]"},
+		{CmdSet, "dropout", "1", "[0, 1)"},
+		{CmdSet, "spike_reg", "-1", "[0, 1]"},
+		{CmdSet, "epochs", "0", "[1, 100000]"},
+		{CmdSet, "momentum", "0.9", "unknown setting"},
+		{CmdMode, "", "chips", "chips is not a mode (accepted: chip, software or transfer)"},
+		{CmdDecalibrate, "", "1.5", "[0, 1]"},
+		{CmdChipSeed, "", "-1", "whole number"},
+		{CmdRecalibrate, "", "leak=90,foo=3", `"foo", not a calibration target`},
+		{CmdRecalibrate, "", "leak", "not name=number"},
+		{CmdRecalibrate, "", "cadc_offset=3", "not a calibration target"},
+		{CmdRecalibrate, "", "leak=300", "leak = 300 LSB; accepted 10…245 LSB"},
 	}
 	for _, b := range bad {
-		err := ValidateSet(b.name, b.value)
+		err := check(b.kind, b.name, b.value)
 		if err == nil {
-			t.Errorf("%s=%s accepted", b.name, b.value)
+			t.Errorf("%s %s=%s accepted", b.kind, b.name, b.value)
 			continue
 		}
 		if !strings.Contains(err.Error(), b.want) || strings.Contains(err.Error(), "\n") {
-			t.Errorf("%s=%s: error %q should be one line mentioning %q", b.name, b.value, err, b.want)
+			t.Errorf("%s %s=%s: error %q should be one line containing %q", b.kind, b.name, b.value, err, b.want)
+		}
+	}
+}
+
+// TestSettingsOneRule checks that a running trainer, a configuration and
+// the inline check accept and refuse the same values: each refused value
+// is refused by Config.Apply and by the learner's own entry points.
+func TestSettingsOneRule(t *testing.T) {
+	for _, v := range []string{"0", "0.3", "1", "-0.1", "1.01", "x"} {
+		_, inline := parseSigma(v)
+		var cfg Config
+		apply := cfg.Apply(Command{Kind: CmdDecalibrate, Value: v})
+		if (inline == nil) != (apply == nil) {
+			t.Errorf("σ_d %s: inline %v, config %v", v, inline, apply)
+		}
+	}
+	var h Hyper
+	if err := h.Set("batch", "2.5"); err == nil || !strings.Contains(err.Error(), "not an integer") {
+		t.Errorf("Hyper.Set batch=2.5: %v", err)
+	}
+	if err := h.Set("epochs", "3"); err == nil {
+		t.Error("Hyper.Set accepted epochs, which is not a hyperparameter")
+	}
+	if _, err := parseTargets("threshold=160"); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestSettingsValueRoundTrip checks that what Value prints, Apply reads back.
+func TestSettingsValueRoundTrip(t *testing.T) {
+	c, _ := DefaultConfig("mnist")
+	c.Decalibrate, c.Targets, c.ChipSeed = 0.3, "leak=90", 7
+	for _, s := range Settings() {
+		if s.NoValue {
+			continue
+		}
+		var d Config
+		if err := d.Apply(Command{Kind: s.Kind, Name: s.Name, Value: s.Value(c)}); err != nil {
+			t.Errorf("%s: %v", s.Name, err)
+			continue
+		}
+		if got, want := s.Value(d), s.Value(c); got != want {
+			t.Errorf("%s: %q read back as %q", s.Name, want, got)
 		}
 	}
 }

@@ -263,7 +263,7 @@ func (l *Learner) WeightStats() WeightStats {
 // Set changes one hyperparameter from its text form; the error says what is accepted.
 func (l *Learner) Set(name, value string) error {
 	h := l.cfg.Hyper
-	if err := applySet(&h, name, value); err != nil {
+	if err := h.Set(name, value); err != nil {
 		return err
 	}
 	if name == "lr" {

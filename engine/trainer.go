@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -115,8 +114,8 @@ func (e *DivergedError) Error() string {
 // checkpoint: the saved configuration is used, except that cfg.Epochs (if
 // positive) may extend the run, cfg.DataDir (if set) says where the data
 // are now, cfg.RunDir (if set and different) forks the run into a new
-// directory, and cfg.Hyper.LR and cfg.Hyper.Batch (if positive) change
-// those hyperparameters as "set" commands applied before the first batch.
+// directory, and cfg.Changes are applied as commands before the first
+// batch.
 func NewTrainer(cfg Config) (*Trainer, error) {
 	return newTrainer(cfg, func(c Config) (trainee, error) {
 		l, err := NewLearner(c)
@@ -188,6 +187,9 @@ func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func
 		}
 	} else {
 		t.calibration = cfg.Calibration
+		if cfg.Targets != "" && cfg.Calibration == "calibrated" {
+			t.calibration = "calibrated (" + cfg.Targets + ")" // as a recalibrate command labels it
+		}
 		if cfg.Decalibrate > 0 {
 			t.sigma = cfg.Decalibrate
 			t.calibration = decalibratedLabel(cfg.Decalibrate)
@@ -211,11 +213,10 @@ func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func
 			}
 		}
 	}
-	if cp != nil && cfg.Hyper.LR > 0 {
-		t.cmds.push(Command{Kind: CmdSet, Name: "lr", Value: strconv.FormatFloat(cfg.Hyper.LR, 'g', -1, 64)})
-	}
-	if cp != nil && cfg.Hyper.Batch > 0 {
-		t.cmds.push(Command{Kind: CmdSet, Name: "batch", Value: strconv.Itoa(cfg.Hyper.Batch)})
+	if cp != nil {
+		for _, c := range cfg.Changes {
+			t.cmds.push(c)
+		}
 	}
 	return nil
 }
@@ -234,12 +235,7 @@ func (t *Trainer) resumeAt(cp *runCheckpoint) error {
 	t.sigma = cp.Config.Decalibrate
 	t.priorWall = cp.Elapsed
 	t.cpStep = cp.Position.Step
-	t.hub.history = cp.History.clone()
-	if t.hub.history.Max < 2 {
-		t.hub.history = newCurve(historyPoints)
-	}
-	t.hub.evals = slices.Clone(cp.Evals)
-	t.hub.commands = slices.Clone(cp.Commands)
+	t.hub.restore(hubSnapshot{history: cp.History, evals: cp.Evals, commands: cp.Commands})
 	if n := len(cp.Evals); n > 0 {
 		ev := cp.Evals[n-1]
 		t.lastEval = &ev
@@ -277,18 +273,15 @@ func (t *Trainer) Start(ctx context.Context) {
 
 // Subscribe returns a new event stream. It first replays the state so far
 // (HistoryEvent, HyperEvent, ChipEvent, EvalEvents, CommandEvents, the latest
-// ProgressEvent and SampleEvent), then delivers live events: throttled ones
-// newest-wins, the others never dropped. The channel is closed after the
-// DoneEvent or when cancel is called. A consumer that stops reading never
-// blocks the trainer.
-func (t *Trainer) Subscribe() (events <-chan Event, cancel func()) { return t.hub.subscribe(true) }
+// ProgressEvent and SampleEvent), then queues live events as Stream
+// describes. A consumer that stops reading never blocks the trainer; it
+// calls the stream's Cancel when done.
+func (t *Trainer) Subscribe() *Stream { return t.hub.subscribe(true) }
 
 // SubscribeMetrics is Subscribe without SampleEvents, for consumers that
 // show only numbers (the headless progress display): while only such
 // consumers listen, the trainer re-runs no samples for views.
-func (t *Trainer) SubscribeMetrics() (events <-chan Event, cancel func()) {
-	return t.hub.subscribe(false)
-}
+func (t *Trainer) SubscribeMetrics() *Stream { return t.hub.subscribe(false) }
 
 // Send queues a command for the trainer; it never blocks. Commands sent
 // after the run ended are ignored.
@@ -485,13 +478,12 @@ func (t *Trainer) checkpoint() error {
 	cfg := t.l.Config()
 	cfg.Epochs, cfg.RunDir, cfg.Resume = t.epochs, t.run.path, ""
 	cfg.Decalibrate = t.sigma
-	t.hub.mu.Lock()
+	replay := t.hub.snapshot()
 	cp := &runCheckpoint{
 		Version: checkpointVersion, Run: t.run.id, Config: cfg, Position: t.pos, Calibration: t.calibration,
-		Elapsed: t.elapsed().Seconds(), History: t.hub.history.clone(),
-		Evals: slices.Clone(t.hub.evals), Commands: slices.Clone(t.hub.commands), Learner: lb,
+		Elapsed: t.elapsed().Seconds(), History: replay.history,
+		Evals: replay.evals, Commands: replay.commands, Learner: lb,
 	}
-	t.hub.mu.Unlock()
 	if err := t.run.writeCheckpoint(cp); err != nil {
 		return fmt.Errorf("checkpoint at step %d: %w", t.pos.Step, err)
 	}

@@ -25,7 +25,7 @@ func BenchmarkTrainerOverhead(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			events, cancel := tr.Subscribe()
+			events, cancel := eventChan(tr.Subscribe())
 			defer cancel()
 			go func() {
 				for range events {

@@ -104,17 +104,18 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 			}
 		}
 	case CmdChipSeed:
-		seed, perr := strconv.ParseUint(strings.TrimSpace(c.Value), 10, 64)
-		if perr != nil {
-			refuse = fmt.Errorf("chip seed %q is not accepted: give a whole number from 0 to %d", c.Value, uint64(1<<64-1))
-		} else if refuse = t.l.SwapChip(seed); refuse == nil {
-			t.chipSeed = seed
+		var v string
+		if v, refuse = checkSetting(c); refuse == nil {
+			seed, _ := parseChipSeed(v)
+			if refuse = t.l.SwapChip(seed); refuse == nil {
+				t.chipSeed = seed
+			}
 		}
 	case CmdMode:
-		m, perr := modeFromText(c.Value)
-		if refuse = perr; refuse == nil {
-			if refuse = t.l.SetMode(m); refuse == nil {
-				t.mode = m
+		var v string
+		if v, refuse = checkSetting(c); refuse == nil {
+			if refuse = t.l.SetMode(Mode(v)); refuse == nil {
+				t.mode = Mode(v)
 			}
 		}
 	case CmdSave:
@@ -158,13 +159,17 @@ func (t *Trainer) afterCommand(k CommandKind) {
 func (t *Trainer) set(name, value string) error {
 	name = strings.TrimSpace(name)
 	if name == "epochs" {
-		n, err := strconv.Atoi(strings.TrimSpace(value))
+		v, err := checkSetting(Command{Kind: CmdSet, Name: name, Value: value})
+		if err != nil {
+			return err
+		}
+		n, _ := strconv.Atoi(v)
 		least := max(t.pos.Epoch, 1)
 		if t.pos.Offset > 0 {
 			least = t.pos.Epoch + 1
 		}
-		if err != nil || n < least {
-			return fmt.Errorf("epochs %q is not accepted: give a whole number of at least %d (epochs already begun)", value, least)
+		if n < least {
+			return fmt.Errorf("epochs: %d is fewer than the epochs already begun (accepted: at least %d)", n, least)
 		}
 		t.epochs = n
 		return nil
@@ -193,20 +198,11 @@ func (t *Trainer) record(c Command, refused error) {
 	})
 }
 
-// parseSigma reads a decalibration σ_d.
-func parseSigma(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || !finiteValues(v) || v < 0 || v > 1 {
-		return 0, fmt.Errorf("decalibration σ_d %q is not accepted: give a number from 0 to 1, e.g. 0.3", s)
+// checkSetting validates a command's value by the settings table (hyper.go).
+func checkSetting(c Command) (string, error) {
+	s, err := FindSetting(c.Kind, c.Name)
+	if err != nil {
+		return "", err
 	}
-	return v, nil
-}
-
-// modeFromText reads a training mode.
-func modeFromText(s string) (Mode, error) {
-	switch m := Mode(strings.TrimSpace(s)); m {
-	case ModeChip, ModeSoftware, ModeTransfer:
-		return m, nil
-	}
-	return "", fmt.Errorf("mode %q is not accepted (accepted: chip, software, transfer)", s)
+	return s.Check(c.Value)
 }

@@ -54,7 +54,7 @@ func realTrainer(t *testing.T, cfg Config, hook func(tr **Trainer, k int)) *Trai
 // evalsOf runs tr to its end and returns its evaluations.
 func evalsOf(t *testing.T, tr *Trainer) ([]EvalEvent, Summary) {
 	t.Helper()
-	events, cancel := tr.Subscribe()
+	events, cancel := eventChan(tr.Subscribe())
 	defer cancel()
 	tr.Start(context.Background())
 	var evals []EvalEvent

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"inloop/data"
@@ -151,7 +152,7 @@ func TestTrainerCommandsAppliedBetweenBatchesAndLogged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, cancel := tr.Subscribe()
+	events, cancel := eventChan(tr.Subscribe())
 	defer cancel()
 	sum, err := runToEnd(t, tr)
 	if err != nil {
@@ -171,10 +172,10 @@ func TestTrainerCommandsAppliedBetweenBatchesAndLogged(t *testing.T) {
 		applied bool
 		errHas  string
 	}{
-		{CmdSet, true, ""}, {CmdSet, false, "lr"}, {CmdDecalibrate, true, ""}, {CmdDecalibrate, false, "0 to 1"},
+		{CmdSet, true, ""}, {CmdSet, false, "lr"}, {CmdDecalibrate, true, ""}, {CmdDecalibrate, false, "-1 is out of range (accepted: a number in [0, 1])"},
 		{CmdChipSeed, false, "whole number"}, {CmdChipSeed, false, "unlucky"}, {CmdChipSeed, true, ""},
-		{CmdMode, false, "accepted: chip, software, transfer"}, {CmdMode, true, ""},
-		{CmdStep, false, "pause first"}, {"warp", false, "accepted: pause"}, {CmdSave, true, ""}, {CmdSet, false, "at least 1"},
+		{CmdMode, false, "gpu is not a mode (accepted: chip, software or transfer)"}, {CmdMode, true, ""},
+		{CmdStep, false, "pause first"}, {"warp", false, "accepted: pause"}, {CmdSave, true, ""}, {CmdSet, false, "epochs: 0 is out of range"},
 	}
 	got := commandEvents(drain(events))
 	if len(got) != len(want) {
@@ -205,7 +206,7 @@ func TestTrainerPauseStepResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, cancel := tr.Subscribe()
+	events, cancel := eventChan(tr.Subscribe())
 	defer cancel()
 	tr.Send(Command{Kind: CmdPause}) // applied before the first batch
 	tr.Start(context.Background())
@@ -352,7 +353,7 @@ func TestTrainerResumeEqualsUninterrupted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		events, cancel := second.Subscribe()
+		events, cancel := eventChan(second.Subscribe())
 		ssum, err := runToEnd(t, second)
 		evs := drain(events)
 		cancel()
@@ -392,7 +393,7 @@ func TestTrainerResumeExtendsEpochsAndRefusesFewer(t *testing.T) {
 	if _, _, err := fakeTrainer(Config{Resume: dir, Epochs: 1}, nil); err == nil || !strings.Contains(err.Error(), "fewer") {
 		t.Fatalf("resume with fewer epochs: %v", err)
 	}
-	tr, fl, err := fakeTrainer(Config{Resume: dir, Epochs: 3, Hyper: Hyper{LR: 0.5, Batch: 4}}, nil)
+	tr, fl, err := fakeTrainer(Config{Resume: dir, Epochs: 3, Changes: []Command{{Kind: CmdSet, Name: "lr", Value: "0.5"}, {Kind: CmdSet, Name: "batch", Value: "4"}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,7 +462,7 @@ func TestTrainerSlowConsumerNeverBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, cancel := tr.Subscribe()
+	events, cancel := eventChan(tr.Subscribe())
 	defer cancel()
 	sum, err := runToEnd(t, tr)
 	if err != nil || sum.Steps != 1000 {
@@ -501,7 +502,7 @@ func TestSubscribeReplaysStateAfterTheRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, cancel := tr.Subscribe()
+	events, cancel := eventChan(tr.Subscribe())
 	defer cancel()
 	evs := drain(events)
 	var kinds []string
@@ -531,7 +532,7 @@ func TestTrainerSaveWithoutRunDirRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, cancel := tr.Subscribe()
+	events, cancel := eventChan(tr.Subscribe())
 	defer cancel()
 	tr.Send(Command{Kind: CmdSave})
 	if _, err := runToEnd(t, tr); err != nil {
@@ -579,7 +580,7 @@ func TestTrainerSampleViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, cancel := tr.Subscribe()
+	events, cancel := eventChan(tr.Subscribe())
 	defer cancel()
 	tr.Send(Command{Kind: CmdPause})
 	tr.Start(context.Background())
@@ -613,4 +614,29 @@ func TestTrainerSampleViews(t *testing.T) {
 	if _, err := tr.Wait(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// eventChan adapts s to a channel of single events, for tests that range
+// over a run's events; the channel closes at the stream's end or on cancel.
+func eventChan(s *Stream) (<-chan Event, func()) {
+	ch := make(chan Event)
+	quit := make(chan struct{})
+	go func() {
+		defer close(ch)
+		for {
+			evs, ended := s.Wait()
+			for _, e := range evs {
+				select {
+				case ch <- e:
+				case <-quit:
+					return
+				}
+			}
+			if ended {
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return ch, func() { once.Do(func() { close(quit); s.Cancel() }) }
 }

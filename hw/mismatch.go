@@ -53,8 +53,9 @@ type die struct {
 	synapse [Hemispheres][Rows][Columns]float32
 }
 
-// newDie draws the fixed pattern of chip seed; ideal gives the nominal die.
-func newDie(seed uint64, ideal bool) *die {
+// newDie draws the fixed pattern of chip seed; nominal gives the die without
+// mismatch.
+func newDie(seed uint64, nominal bool) *die {
 	d := &die{}
 	for c := 0; c < Circuits; c++ {
 		d.potSlope[0][c], d.potSlope[1][c], d.potSlope[2][c] = 1, 1, 1
@@ -70,7 +71,7 @@ func newDie(seed uint64, ideal bool) *die {
 			}
 		}
 	}
-	if ideal {
+	if nominal {
 		return d
 	}
 	// One stream per quantity, so adding a quantity never moves the others.

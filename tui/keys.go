@@ -8,6 +8,7 @@ type KeyMap struct {
 	Pause, Step, Save                key.Binding
 	NextPane, PrevPane, Zoom, Escape key.Binding
 	Up, Down, Prev, Next, Variant    key.Binding
+	Layer, Neuron                    key.Binding // membrane and raster panes
 	Edit, Submit                     key.Binding
 	Help, Quit                       key.Binding
 }
@@ -27,6 +28,8 @@ func DefaultKeyMap() KeyMap {
 		Prev:     key.NewBinding(key.WithKeys("left", "h", "["), key.WithHelp("←/h", "previous neuron/parameter")),
 		Next:     key.NewBinding(key.WithKeys("right", "l", "]"), key.WithHelp("→/l", "next neuron/parameter")),
 		Variant:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "uncal/cal/current map")),
+		Layer:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "hidden/output")),
+		Neuron:   key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "neuron by number")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit setting")),
 		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply edit")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -38,7 +41,7 @@ func DefaultKeyMap() KeyMap {
 func (k KeyMap) paneKeys(p pane) []key.Binding {
 	switch p {
 	case paneTraces, paneRaster:
-		return []key.Binding{k.Prev, k.Next}
+		return []key.Binding{k.Prev, k.Next, k.Layer, k.Neuron}
 	case paneMismatch:
 		return []key.Binding{k.Prev, k.Next, k.Variant}
 	case paneParams:
@@ -57,7 +60,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Step, k.Save, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
-		{k.Up, k.Down, k.Prev, k.Next, k.Variant},
+		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Variant},
 		{k.Edit, k.Submit},
 	}
 }

@@ -23,13 +23,14 @@ type layout struct {
 	panes  [numPanes]plot.Rect
 	tiny   bool
 	// rowY is the screen row of each settings row as drawn, -1 if hidden.
-	rowY [numSettings]int
+	rowY []int
 }
 
 // computeLayout places the panes for a w×h screen. In the compact layout
 // shown is the plot pane in the main area.
 func computeLayout(w, h int, focus, shown pane, zoom bool) layout {
 	l := layout{w: w, h: h, status: plot.Rect{W: w, H: 1}, help: plot.Rect{Y: h - 1, W: w, H: 1}}
+	l.rowY = make([]int, len(settings))
 	for i := range l.rowY {
 		l.rowY[i] = -1
 	}

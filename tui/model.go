@@ -43,8 +43,7 @@ type Model struct {
 	src  Source
 	opts Options
 
-	events <-chan engine.Event
-	cancel func()
+	events *engine.Stream
 
 	keys   KeyMap
 	help   help.Model
@@ -59,15 +58,15 @@ type Model struct {
 
 	state runState
 
-	probe   int // selected membrane probe
-	param   int // selected mismatch parameter
-	variant int // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
-	row     int // selected settings row
+	neuron  neuronChoice // the neuron the membrane pane shows
+	param   int          // selected mismatch parameter
+	variant int          // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
+	row     int          // selected settings row
 
 	editing bool
 	input   textinput.Model
 	editErr string
-	pend    [numSettings]pending
+	pend    []pending // by settings row
 
 	flash    string // one-line message until the next key
 	flashBad bool
@@ -105,6 +104,7 @@ func newModel(src Source, opts Options) *Model {
 		variant:  2,
 		interval: frameInterval,
 		dirty:    true,
+		pend:     make([]pending, len(settings)),
 	}
 }
 
@@ -118,34 +118,20 @@ type eventsMsg struct {
 // quitTimeoutMsg ends the wait for the run's DoneEvent when quitting.
 type quitTimeoutMsg struct{}
 
-// waitForEvents waits delay (the frame budget), then for at least one event,
-// and takes whatever else has queued without waiting, so a burst of events
-// costs one Update and one frame. Update re-arms it after each message.
-func waitForEvents(ch <-chan engine.Event, delay time.Duration) tea.Cmd {
-	if ch == nil {
+// waitForEvents waits delay (the frame budget), then for at least one
+// event, and takes everything queued at that moment, so a burst of events
+// costs one Update and one frame and the app is never more than a frame
+// behind the run. Update re-arms it after each message.
+func waitForEvents(s *engine.Stream, delay time.Duration) tea.Cmd {
+	if s == nil {
 		return nil
 	}
 	return func() tea.Msg {
 		if delay > 0 {
 			time.Sleep(delay)
 		}
-		ev, ok := <-ch
-		if !ok {
-			return eventsMsg{closed: true}
-		}
-		evs := []engine.Event{ev}
-		for len(evs) < 512 {
-			select {
-			case ev, ok := <-ch:
-				if !ok {
-					return eventsMsg{events: evs, closed: true}
-				}
-				evs = append(evs, ev)
-			default:
-				return eventsMsg{events: evs}
-			}
-		}
-		return eventsMsg{events: evs}
+		evs, ended := s.Wait()
+		return eventsMsg{events: evs, closed: ended}
 	}
 }
 
@@ -153,7 +139,7 @@ func waitForEvents(ch <-chan engine.Event, delay time.Duration) tea.Cmd {
 // terminal's background colour.
 func (m *Model) Init() tea.Cmd {
 	if m.src != nil && m.events == nil {
-		m.events, m.cancel = m.src.Subscribe()
+		m.events = m.src.Subscribe()
 	}
 	return tea.Batch(waitForEvents(m.events, 0), tea.RequestBackgroundColor)
 }
@@ -174,8 +160,7 @@ func (m *Model) View() tea.View {
 
 // unsubscribe ends the event stream (idempotent).
 func (m *Model) unsubscribe() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
+	if m.events != nil {
+		m.events.Cancel()
 	}
 }

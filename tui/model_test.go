@@ -22,10 +22,8 @@ type recorder struct {
 	sent []engine.Command
 }
 
-func (r *recorder) Subscribe() (<-chan engine.Event, func()) {
-	return make(chan engine.Event), func() {}
-}
-func (r *recorder) Send(c engine.Command) { r.sent = append(r.sent, c) }
+func (r *recorder) Subscribe() *engine.Stream { return engine.NewStream(true, nil) }
+func (r *recorder) Send(c engine.Command)     { r.sent = append(r.sent, c) }
 
 // runEvents are the events of a run some 240 steps in, with a change applied
 // at step 120 and a refused one.
@@ -103,7 +101,7 @@ func typeText(m *Model, s string) {
 func plain(m *Model) string { return ansi.Strip(m.View().Content) }
 
 func TestSettingsCount(t *testing.T) {
-	if len(settings) != numSettings || settings[firstCalibration].kind != engine.CmdRecalibrate {
+	if settings[firstCalibration].Kind != engine.CmdRecalibrate || firstCalibration == 0 {
 		t.Fatalf("settings table and its constants disagree")
 	}
 }
@@ -236,19 +234,20 @@ func TestEditInvalidSendsNothing(t *testing.T) {
 		t.Fatalf("esc did not cancel")
 	}
 	// Mode and seed are checked here too.
-	m.row = 9
+	m.row = rowOf(t, engine.CmdMode, "")
 	press(m, "e")
 	clearInput(m)
 	typeText(m, "quantum")
 	press(m, "enter")
-	if len(src.sent) != 0 || !strings.Contains(m.editErr, "accepted: chip, software, transfer") {
+	if len(src.sent) != 0 || !strings.Contains(m.editErr, "accepted: chip, software or transfer") {
 		t.Fatalf("bad mode: sent %v err %q", src.sent, m.editErr)
 	}
 }
 
 func TestRefusedShowsReason(t *testing.T) {
 	m, src := newTestModel(80, 24, colorprofile.ASCII, Options{})
-	m.row = 11 // decalibrate
+	row := rowOf(t, engine.CmdDecalibrate, "")
+	m.row = row
 	press(m, "e")
 	typeText(m, "0.3")
 	press(m, "enter")
@@ -256,8 +255,63 @@ func TestRefusedShowsReason(t *testing.T) {
 		t.Fatalf("sent %v", src.sent)
 	}
 	m.Update(eventsMsg{events: []engine.Event{engine.CommandEvent{Step: 250, Command: src.sent[0], Err: "the chip is busy"}}})
-	if m.pend[11].status != editRefused || !strings.Contains(plain(m), "the chip is busy") {
-		t.Fatalf("refusal not shown: %+v", m.pend[11])
+	if m.pend[row].status != editRefused || !strings.Contains(plain(m), "the chip is busy") {
+		t.Fatalf("refusal not shown: %+v", m.pend[row])
+	}
+	// Editing the row again brings the refused text back beside the reason.
+	press(m, "e")
+	if !m.editing || m.input.Value() != "0.3" || m.editErr != "the chip is busy" {
+		t.Fatalf("re-edit: editing %v text %q err %q", m.editing, m.input.Value(), m.editErr)
+	}
+}
+
+// rowOf is the settings row of a setting.
+func rowOf(t *testing.T, kind engine.CommandKind, name string) int {
+	t.Helper()
+	for i, st := range settings {
+		if st.Kind == kind && (kind != engine.CmdSet || st.Name == name) {
+			return i
+		}
+	}
+	t.Fatalf("no settings row %s %s", kind, name)
+	return -1
+}
+
+// TestInlineCheckIsTheEngines: the app refuses inline what the run would
+// refuse, with the engine's reason, and keeps the typed text.
+func TestInlineCheckIsTheEngines(t *testing.T) {
+	cases := []struct {
+		kind        engine.CommandKind
+		name, typed string
+		want        string
+	}{
+		{engine.CmdSet, "batch", "2.5", "batch: 2.5 is not an integer"},
+		{engine.CmdRecalibrate, "", "leak=90,foo=3", `"foo", not a calibration target`},
+		{engine.CmdDecalibrate, "", "1.5", "out of range"},
+	}
+	for _, c := range cases {
+		m, src := newTestModel(120, 40, colorprofile.ASCII, Options{})
+		m.row = rowOf(t, c.kind, c.name)
+		press(m, "e")
+		clearInput(m)
+		typeText(m, c.typed)
+		press(m, "enter")
+		if len(src.sent) != 0 || !m.editing || m.input.Value() != c.typed || !strings.Contains(m.editErr, c.want) {
+			t.Errorf("%s: sent %v editing %v text %q err %q", c.typed, src.sent, m.editing, m.input.Value(), m.editErr)
+		}
+		if out := plain(m); !strings.Contains(out, c.typed) {
+			t.Errorf("%s: the typed text is not on screen:\n%s", c.typed, out)
+		}
+	}
+	// σ_d = 0 (back to a plain calibration) is accepted here as by the trainer.
+	m, src := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	m.row = rowOf(t, engine.CmdDecalibrate, "")
+	press(m, "e")
+	clearInput(m)
+	typeText(m, "0")
+	press(m, "enter")
+	if len(src.sent) != 1 || src.sent[0].Value != "0" {
+		t.Errorf("σ_d 0: sent %v, err %q", src.sent, m.editErr)
 	}
 }
 
@@ -283,7 +337,7 @@ func TestQuit(t *testing.T) {
 	}
 
 	m, src = newTestModel(80, 24, colorprofile.ASCII, Options{StopOnQuit: true})
-	m.events = make(chan engine.Event) // subscribed
+	m.events = engine.NewStream(true, nil) // subscribed
 	_, cmd = m.Update(keyMsg("q"))
 	if len(src.sent) != 1 || src.sent[0].Kind != engine.CmdStop || !m.quitting || cmd == nil {
 		t.Fatalf("quit sent %v, quitting %v", src.sent, m.quitting)
@@ -300,9 +354,11 @@ func TestFocusZoomAndSelections(t *testing.T) {
 	if m.focus != paneTraces {
 		t.Fatalf("focus %v", m.focus)
 	}
+	first := m.neuron.index
 	press(m, "right", "right")
-	if m.probe != 2 || !strings.Contains(plain(m), "‹ hidden 42 ›") {
-		t.Fatalf("probe %d", m.probe)
+	want := (first + 2) % demo.Hidden
+	if m.neuron.index != want || !strings.Contains(plain(m), fmt.Sprintf("‹ hidden %d ›", want)) {
+		t.Fatalf("neuron %d after two steps from %d", m.neuron.index, first)
 	}
 	press(m, "shift+tab", "shift+tab")
 	if m.focus != paneParams {
@@ -344,7 +400,7 @@ func TestNoOverflow(t *testing.T) {
 		"zoom":  func(m *Model) { press(m, "tab", "tab", "z") },
 		"help":  func(m *Model) { press(m, "?") },
 		"edit": func(m *Model) {
-			m.row = 10
+			m.row = firstCalibration
 			press(m, "e")
 			typeText(m, "leak=80,threshold=150,tau_mem=broken")
 			press(m, "enter")
@@ -421,17 +477,17 @@ func TestUncalibratedChipHasNoCalibratedMap(t *testing.T) {
 }
 
 func TestWaitForEventsCoalesces(t *testing.T) {
-	ch := make(chan engine.Event, 8)
+	s := engine.NewStream(true, nil)
 	for i := 1; i <= 5; i++ {
-		ch <- demo.Progress(i, 1, demo.Hyper(), false)
+		s.Push(demo.Eval(i, 1))
+		s.Push(demo.Progress(i, 1, demo.Hyper(), false))
 	}
-	msg := waitForEvents(ch, 0)().(eventsMsg)
-	if len(msg.events) != 5 || msg.closed {
-		t.Fatalf("got %d events (closed %v), want the 5 queued in one message", len(msg.events), msg.closed)
+	msg := waitForEvents(s, 0)().(eventsMsg)
+	if len(msg.events) != 6 || msg.closed {
+		t.Fatalf("got %d events (closed %v), want the 5 evaluations and the newest progress in one message", len(msg.events), msg.closed)
 	}
-	ch <- engine.DoneEvent{}
-	close(ch)
-	msg = waitForEvents(ch, 0)().(eventsMsg)
+	s.Push(engine.DoneEvent{})
+	msg = waitForEvents(s, 0)().(eventsMsg)
 	if len(msg.events) != 1 || !msg.closed {
 		t.Fatalf("got %d events (closed %v), want the DoneEvent and the end", len(msg.events), msg.closed)
 	}
@@ -485,5 +541,61 @@ func TestEndedRunTakesNoCommands(t *testing.T) {
 	press(m, "space", "s")
 	if len(src.sent) != 0 || !strings.Contains(m.flash, "ended") {
 		t.Fatalf("sent %v to an ended run; flash %q", src.sent, m.flash)
+	}
+}
+
+// TestNeuronChoice: any hidden or output neuron can be chosen by keys, the
+// mouse wheel or a typed number, and the choice stays through new samples.
+func TestNeuronChoice(t *testing.T) {
+	m, _ := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	// The default is the hidden neuron that spiked first.
+	e := demo.Sample(240, 7)
+	first, at := -1, math.Inf(1)
+	for _, s := range e.HiddenSpikes {
+		if s.Time < at {
+			first, at = s.Index, s.Time
+		}
+	}
+	if first < 0 || m.neuron.index != first || m.neuron.output {
+		t.Fatalf("default neuron %s %d, want hidden %d (first to spike)", m.neuron.layer(), m.neuron.index, first)
+	}
+	press(m, "tab") // membrane
+	typeText(m, "97")
+	if !m.neuron.typing || !strings.Contains(plain(m), "hidden neuron 97") {
+		t.Fatalf("typing not shown:\n%s", plain(m))
+	}
+	press(m, "enter")
+	if m.neuron.index != 97 || !strings.Contains(plain(m), "‹ hidden 97 › of 120 · chip neuron 97") {
+		t.Fatalf("typed 97: neuron %d\n%s", m.neuron.index, plain(m))
+	}
+	// Beyond the layer: refused with the range, the digits kept.
+	typeText(m, "500")
+	press(m, "enter")
+	if m.neuron.index != 97 || !m.neuron.typing || m.neuron.typed != "500" || !strings.Contains(m.flash, "accepted: 0 to 119") {
+		t.Fatalf("500 accepted or lost: %+v flash %q", m.neuron, m.flash)
+	}
+	press(m, "esc")
+	// ↓ switches to the outputs; typed numbers then index outputs.
+	press(m, "down")
+	typeText(m, "2")
+	press(m, "enter")
+	if !m.neuron.output || m.neuron.index != 2 || !strings.Contains(plain(m), "‹ output 2 › of 3 · chip neuron 122") {
+		t.Fatalf("output 2: %+v\n%s", m.neuron, plain(m))
+	}
+	// The wheel over the pane steps, wrapping within the layer.
+	r := m.lay.panes[paneTraces]
+	m.Update(tea.MouseWheelMsg{X: r.X + 2, Y: r.Y + 2, Button: tea.MouseWheelDown})
+	if m.neuron.index != 0 || !m.neuron.output {
+		t.Fatalf("wheel: %+v", m.neuron)
+	}
+	// New samples with other spikes do not move the choice.
+	for s := 241; s < 245; s++ {
+		m.Update(eventsMsg{events: []engine.Event{demo.Sample(s, 9)}})
+	}
+	if !m.neuron.output || m.neuron.index != 0 {
+		t.Fatalf("a new sample moved the choice: %+v", m.neuron)
+	}
+	if pr := m.selectedProbe(); pr == nil || pr.Layer != "output" || pr.Index != 0 {
+		t.Fatalf("probe shown %+v", pr)
 	}
 }

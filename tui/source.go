@@ -4,7 +4,9 @@ import "inloop/engine"
 
 // Source is a training run the app watches and steers. *engine.Trainer is one.
 type Source interface {
-	Subscribe() (events <-chan engine.Event, cancel func())
+	// Subscribe returns a new stream of the run's events, starting with a
+	// replay of the state so far; the app cancels it when it ends.
+	Subscribe() *engine.Stream
 	Send(engine.Command)
 }
 

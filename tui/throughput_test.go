@@ -43,7 +43,7 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 					m := newModel(tr, Options{})
 					m.Update(tea.ColorProfileMsg{Profile: colorprofile.TrueColor})
 					m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
-					m.events, m.cancel = tr.Subscribe()
+					m.events = tr.Subscribe()
 					for cmd := waitForEvents(m.events, m.interval); cmd != nil; {
 						msg := cmd()
 						t0 := time.Now()
@@ -52,8 +52,10 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 						busy += time.Since(t0)
 					}
 				} else {
-					ev, _ := tr.SubscribeMetrics()
-					for range ev {
+					for s := tr.SubscribeMetrics(); ; {
+						if _, ended := s.Wait(); ended {
+							break
+						}
 					}
 				}
 				sum, err := tr.Wait()

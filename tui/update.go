@@ -90,7 +90,7 @@ func (m *Model) commandResult(ce engine.CommandEvent) {
 			continue
 		}
 		p := &m.pend[i]
-		if p.status == editSent && p.value != ce.Command.Value && st.kind != engine.CmdUncalibrate {
+		if p.status == editSent && p.value != ce.Command.Value && st.Kind != engine.CmdUncalibrate {
 			continue // a result for an older value; ours is still on its way
 		}
 		p.value, p.step, p.reason = ce.Command.Value, ce.Step, ce.Err
@@ -115,8 +115,8 @@ func (m *Model) setFlash(s string, bad bool) { m.flash, m.flashBad = s, bad }
 // clampSelections keeps the selected probe and parameter valid as events
 // change how many there are.
 func (m *Model) clampSelections() {
-	if n := len(m.state.sample.Probes); m.probe >= n {
-		m.probe = max(n-1, 0)
+	if m.state.hasSample {
+		m.neuron.pickDefault(&m.state.sample)
 	}
 	if n := len(m.state.chip.Params); m.param >= n {
 		m.param = max(n-1, 0)
@@ -144,6 +144,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.editing {
 		return m.editKey(msg)
 	}
+	if m.neuron.typing {
+		return m.neuronKey(msg)
+	}
 	if m.quitting && !key.Matches(msg, k.Quit) {
 		return nil // waiting for the run to stop; only a second quit counts
 	}
@@ -161,6 +164,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setFocus((m.focus + numPanes - 1) % numPanes)
 	case m.focus == paneParams && msg.String() == "enter":
 		return m.startEdit()
+	case (m.focus == paneTraces || m.focus == paneRaster) && isDigitKey(msg) && m.state.hasSample:
+		m.neuron.typing, m.neuron.typed = true, msg.String()
 	case key.Matches(msg, k.Zoom):
 		m.zoom = !m.zoom
 	case key.Matches(msg, k.Pause):
@@ -218,7 +223,12 @@ func (m *Model) move(d int, vertical bool) {
 			m.row = wrap(m.row, len(settings))
 		}
 	case paneTraces, paneRaster:
-		m.probe = wrap(m.probe, len(m.state.sample.Probes))
+		if vertical {
+			m.neuron.toggleLayer(&m.state.sample)
+		} else {
+			m.neuron.step(&m.state.sample, d)
+		}
+		m.neuron.set = true
 	case paneMismatch:
 		m.param = wrap(m.param, len(m.state.chip.Params))
 	}
@@ -232,7 +242,7 @@ func (m *Model) startEdit() tea.Cmd {
 		return nil
 	}
 	st := settings[m.row]
-	if st.noValue {
+	if st.NoValue {
 		c, _ := st.command("")
 		if m.send(c) {
 			m.pend[m.row] = pending{status: editSent}
@@ -241,6 +251,11 @@ func (m *Model) startEdit() tea.Cmd {
 	}
 	m.editing, m.editErr = true, ""
 	m.input.SetValue(st.value(&m.state))
+	if p := m.pend[m.row]; p.status == editRefused {
+		// the refused text comes back beside the reason, to be corrected
+		m.input.SetValue(p.value)
+		m.editErr = p.reason
+	}
 	m.input.Focus()
 	m.input.CursorEnd()
 	return nil

@@ -56,7 +56,7 @@ func (m *Model) drawSettings(r plot.Rect) {
 			lst, vst = s.Dim, s.Dim
 		}
 		m.lay.rowY[i] = y
-		g.Text(r.X, y, row.label, lst, labelW)
+		g.Text(r.X, y, row.Label, lst, labelW)
 		val := row.value(st)
 		p := m.pend[i]
 		mark, mst := "", s.Dim
@@ -64,7 +64,7 @@ func (m *Model) drawSettings(r plot.Rect) {
 		case editSent:
 			mark, mst = "…", s.Warn
 			val = "→ " + p.value
-			if row.noValue {
+			if row.NoValue {
 				val = "sent"
 			}
 		case editApplied:
@@ -72,7 +72,7 @@ func (m *Model) drawSettings(r plot.Rect) {
 		case editRefused:
 			mark, mst = "✗", s.Bad
 		}
-		if row.noValue && val == "" {
+		if row.NoValue && val == "" {
 			val = "enter"
 		}
 		vw := r.W - labelW - 2
@@ -88,14 +88,11 @@ func (m *Model) drawSettings(r plot.Rect) {
 	if m.editing {
 		row := settings[m.row]
 		y = max(y, bottom-editLines)
-		label := row.name + " = "
+		label := row.Name + " = "
 		n := g.Text(r.X, y, label, s.Accent, r.W)
 		m.drawInput(r.X+n, y, r.W-n)
 		y++
-		hint := row.hint
-		if hint == "" {
-			hint = "a value for " + row.label
-		}
+		hint := row.hint()
 		if m.editErr != "" {
 			m.wrapText(r.X, y, r.W, bottom, "✗ "+m.editErr, s.Bad, 3)
 		} else if y < bottom {

@@ -2,8 +2,8 @@ package demo
 
 import (
 	"context"
-	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,9 +19,8 @@ type Source struct {
 	interval time.Duration
 	cmds     chan engine.Command
 
-	mu     sync.Mutex
-	subs   map[int]chan engine.Event
-	nextID int
+	mu   sync.Mutex
+	subs map[*engine.Stream]struct{}
 	// run state, for replay to new subscribers
 	hyper    engine.Hyper
 	mode     engine.Mode
@@ -40,51 +39,43 @@ type Source struct {
 func NewSource(seed uint64, interval time.Duration) *Source {
 	return &Source{
 		seed: seed, interval: interval, cmds: make(chan engine.Command, 64),
-		subs: map[int]chan engine.Event{}, hyper: Hyper(), mode: engine.ModeChip,
+		subs: map[*engine.Stream]struct{}{}, hyper: Hyper(), mode: engine.ModeChip,
 		chip: Chip(1, true),
 	}
 }
 
 // Subscribe implements tui.Source: a replay of the run so far, then live
-// events. The channel closes after the DoneEvent or on cancel.
-func (s *Source) Subscribe() (<-chan engine.Event, func()) {
+// events. The stream ends after the DoneEvent or on cancel.
+func (s *Source) Subscribe() *engine.Stream {
+	var st *engine.Stream
+	st = engine.NewStream(true, func() {
+		s.mu.Lock()
+		delete(s.subs, st)
+		s.mu.Unlock()
+	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch := make(chan engine.Event, 1024)
-	ch <- engine.HistoryEvent{Steps: append([]int(nil), s.steps...), Loss: append([]float64(nil), s.loss...), Accuracy: append([]float64(nil), s.acc...)}
-	ch <- engine.HyperEvent{Hyper: s.hyper, Mode: s.mode}
-	ch <- s.chip
+	st.Push(engine.HistoryEvent{Steps: append([]int(nil), s.steps...), Loss: append([]float64(nil), s.loss...), Accuracy: append([]float64(nil), s.acc...)})
+	st.Push(engine.HyperEvent{Hyper: s.hyper, Mode: s.mode})
+	st.Push(s.chip)
 	for _, e := range s.evals {
-		ch <- e
+		st.Push(e)
 	}
 	for _, e := range s.commands {
-		ch <- e
+		st.Push(e)
 	}
 	if s.progress != nil {
-		ch <- *s.progress
+		st.Push(*s.progress)
 	}
 	if s.sample != nil {
-		ch <- *s.sample
+		st.Push(*s.sample)
 	}
 	if s.done != nil {
-		ch <- *s.done
-		close(ch)
-		return ch, func() {}
+		st.Push(*s.done)
+		return st
 	}
-	id := s.nextID
-	s.nextID++
-	s.subs[id] = ch
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			if c, ok := s.subs[id]; ok {
-				delete(s.subs, id)
-				close(c)
-			}
-		})
-	}
+	s.subs[st] = struct{}{}
+	return st
 }
 
 // Send implements tui.Source; it never blocks (commands beyond the queue
@@ -96,24 +87,13 @@ func (s *Source) Send(c engine.Command) {
 	}
 }
 
-// emit sends ev to every subscriber. Progress and samples are dropped for a
-// subscriber whose queue is full; other events wait for room.
+// emit queues ev for every subscriber (a Stream never blocks); streams
+// whose consumer cancelled are forgotten at the end of the run.
 func (s *Source) emit(ev engine.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, throttled := ev.(engine.ProgressEvent)
-	if _, ok := ev.(engine.SampleEvent); ok {
-		throttled = true
-	}
-	for _, ch := range s.subs {
-		if throttled {
-			select {
-			case ch <- ev:
-			default:
-			}
-			continue
-		}
-		ch <- ev
+	for st := range s.subs {
+		st.Push(ev)
 	}
 }
 
@@ -129,10 +109,7 @@ func (s *Source) Run(ctx context.Context) {
 		s.mu.Unlock()
 		s.emit(*s.done)
 		s.mu.Lock()
-		for id, ch := range s.subs {
-			delete(s.subs, id)
-			close(ch)
-		}
+		clear(s.subs)
 		s.mu.Unlock()
 	}
 	s.emit(engine.HyperEvent{Hyper: s.hyper, Mode: s.mode})
@@ -205,52 +182,44 @@ func (s *Source) apply(c engine.Command) error {
 	defer s.mu.Unlock()
 	switch c.Kind {
 	case engine.CmdSet:
-		if err := engine.ValidateSet(c.Name, c.Value); err != nil {
+		if err := s.hyper.Set(c.Name, c.Value); err != nil {
 			return err
 		}
-		v, _ := strconv.ParseFloat(c.Value, 64)
-		switch c.Name {
-		case "lr":
-			s.hyper.LR = v
-		case "lr_decay":
-			s.hyper.LRDecay = v
-		case "batch":
-			s.hyper.Batch = int(v)
-		case "beta":
-			s.hyper.SurrogateBeta = v
-		case "readout_scale":
-			s.hyper.ReadoutScale = v
-		case "spike_reg":
-			s.hyper.SpikeReg = v
-		case "amp_reg":
-			s.hyper.AmplitudeReg = v
-		case "weight_l2":
-			s.hyper.WeightL2 = v
-		case "dropout":
-			s.hyper.Dropout = v
-		}
 	case engine.CmdMode:
-		switch engine.Mode(c.Value) {
-		case engine.ModeChip, engine.ModeSoftware, engine.ModeTransfer:
-			s.mode = engine.Mode(c.Value)
-		default:
-			return fmt.Errorf("mode %q: accepted chip, software, transfer", c.Value)
+		if err := check(c); err != nil {
+			return err
 		}
+		s.mode = engine.Mode(strings.TrimSpace(c.Value))
 	case engine.CmdChipSeed:
-		seed, err := strconv.ParseUint(c.Value, 10, 64)
-		if err != nil {
-			return fmt.Errorf("chip seed %q: accepted an integer ≥ 0", c.Value)
+		if err := check(c); err != nil {
+			return err
 		}
+		seed, _ := strconv.ParseUint(strings.TrimSpace(c.Value), 10, 64)
 		s.chip = Chip(seed, s.chip.Calibration != "uncalibrated")
 	case engine.CmdUncalibrate:
 		s.chip = Chip(s.chip.ChipSeed, false)
 	case engine.CmdRecalibrate:
+		if err := check(c); err != nil {
+			return err
+		}
 		s.chip = Chip(s.chip.ChipSeed, true)
 	case engine.CmdDecalibrate:
+		if err := check(c); err != nil {
+			return err
+		}
 		s.chip = Chip(s.chip.ChipSeed, true)
 		s.chip.Calibration = "decalibrated σ=" + c.Value
 	}
 	return nil
+}
+
+// check validates a command's value by the engine's settings table.
+func check(c engine.Command) error {
+	st, err := engine.FindSetting(c.Kind, c.Name)
+	if err == nil {
+		_, err = st.Check(c.Value)
+	}
+	return err
 }
 
 // command reports a command's result, and the new hyperparameters or chip.

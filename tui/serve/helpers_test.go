@@ -33,7 +33,7 @@ type fakeTrainer struct {
 	done chan struct{}
 
 	mu       sync.Mutex
-	subs     map[chan engine.Event]struct{}
+	subs     map[*engine.Stream]struct{}
 	step     int
 	commands []engine.Command
 	stop     chan struct{}
@@ -42,7 +42,7 @@ type fakeTrainer struct {
 }
 
 func newFakeTrainer(id string) *fakeTrainer {
-	return &fakeTrainer{id: id, done: make(chan struct{}), subs: map[chan engine.Event]struct{}{}, stop: make(chan struct{})}
+	return &fakeTrainer{id: id, done: make(chan struct{}), subs: map[*engine.Stream]struct{}{}, stop: make(chan struct{})}
 }
 
 func (f *fakeTrainer) Start(ctx context.Context) {
@@ -62,11 +62,8 @@ func (f *fakeTrainer) Start(ctx context.Context) {
 				f.mu.Lock()
 				f.step++
 				ev := engine.ProgressEvent{Step: f.step}
-				for ch := range f.subs {
-					select { // newest wins: drop when the consumer lags
-					case ch <- ev:
-					default:
-					}
+				for st := range f.subs {
+					st.Push(ev) // newest wins when the consumer lags
 				}
 				f.mu.Unlock()
 			}
@@ -77,30 +74,28 @@ func (f *fakeTrainer) Start(ctx context.Context) {
 func (f *fakeTrainer) finish() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for ch := range f.subs {
-		close(ch)
-		delete(f.subs, ch)
+	for st := range f.subs {
+		st.Close()
+		delete(f.subs, st)
 	}
 }
 
-func (f *fakeTrainer) Subscribe() (<-chan engine.Event, func()) {
-	ch := make(chan engine.Event, 8)
+func (f *fakeTrainer) Subscribe() *engine.Stream {
+	var st *engine.Stream
+	st = engine.NewStream(true, func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		delete(f.subs, st)
+	})
 	f.mu.Lock()
 	select {
 	case <-f.done:
-		close(ch)
+		st.Close()
 	default:
-		f.subs[ch] = struct{}{}
+		f.subs[st] = struct{}{}
 	}
 	f.mu.Unlock()
-	return ch, func() {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		if _, ok := f.subs[ch]; ok {
-			close(ch)
-			delete(f.subs, ch)
-		}
-	}
+	return st
 }
 
 func (f *fakeTrainer) Send(c engine.Command) {
@@ -169,27 +164,27 @@ func (t *trainers) count() int {
 type testApp struct {
 	src        tui.Source
 	opts       tui.Options
-	events     <-chan engine.Event
+	events     *engine.Stream
 	w, h, keys int
 	step       int
 	profile    string // the colour profile the program detected for this session
 	background string // "dark" or "light", as this session's terminal answered
 }
 
-type eventMsg struct{ ev engine.Event }
+type eventMsg struct{ evs []engine.Event }
 type endedMsg struct{}
 
 func newTestApp(src tui.Source, opts tui.Options) tea.Model {
-	events, _ := src.Subscribe() // the server cancels it when the session ends
+	events := src.Subscribe() // the server cancels it when the session ends
 	return &testApp{src: src, opts: opts, events: events}
 }
 
 func (m *testApp) next() tea.Msg {
-	ev, ok := <-m.events
-	if !ok {
+	evs, ended := m.events.Wait()
+	if ended {
 		return endedMsg{}
 	}
-	return eventMsg{ev}
+	return eventMsg{evs}
 }
 
 func (m *testApp) Init() tea.Cmd { return tea.Batch(m.next, tea.RequestBackgroundColor) }
@@ -197,8 +192,10 @@ func (m *testApp) Init() tea.Cmd { return tea.Batch(m.next, tea.RequestBackgroun
 func (m *testApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case eventMsg:
-		if p, ok := msg.ev.(engine.ProgressEvent); ok {
-			m.step = p.Step
+		for _, ev := range msg.evs {
+			if p, ok := ev.(engine.ProgressEvent); ok {
+				m.step = p.Step
+			}
 		}
 		return m, m.next
 	case tea.WindowSizeMsg:

@@ -23,22 +23,21 @@ type sessionSource struct {
 	closed  bool
 }
 
-func (s *sessionSource) Subscribe() (<-chan engine.Event, func()) {
-	events, cancel := s.src.Subscribe()
+func (s *sessionSource) Subscribe() *engine.Stream {
+	events := s.src.Subscribe()
 	if s.every > 0 {
-		events, cancel = throttleEvents(events, cancel, s.every)
+		events = throttleEvents(events, s.every)
 	}
-	cancel = sync.OnceFunc(cancel)
 	s.mu.Lock()
 	closed := s.closed
 	if !closed {
-		s.cancels = append(s.cancels, cancel)
+		s.cancels = append(s.cancels, events.Cancel)
 	}
 	s.mu.Unlock()
 	if closed {
-		cancel()
+		events.Cancel()
 	}
-	return events, cancel
+	return events
 }
 
 func (s *sessionSource) Send(c engine.Command) {
@@ -58,67 +57,51 @@ func (s *sessionSource) close() {
 	}
 }
 
-// throttleEvents forwards in, but of the kinds that only say "the latest
-// state" (ProgressEvent, SampleEvent) at most one each per every: the
-// newest of each kind is held and passed on at the next tick. Other events
-// pass at once; at the end of in, held ones are passed before out closes.
-// out also closes when the returned cancel is called (which cancels in).
-func throttleEvents(in <-chan engine.Event, cancelIn func(), every time.Duration) (<-chan engine.Event, func()) {
-	out := make(chan engine.Event)
-	done := make(chan struct{})
-	cancel := sync.OnceFunc(func() {
-		close(done)
-		cancelIn()
-	})
+// throttleEvents relays in to a new stream, but of the kinds that only say
+// "the latest state" (ProgressEvent, SampleEvent) at most one each per
+// every: the newest of each kind is held and passed on at the next tick.
+// Other events pass at once; at the end of in, held ones are passed before
+// the relay ends. Cancelling the returned stream cancels in.
+func throttleEvents(in *engine.Stream, every time.Duration) *engine.Stream {
+	out := engine.NewStream(true, in.Cancel)
 	go func() {
-		defer close(out)
-		send := func(ev engine.Event) bool {
-			select {
-			case out <- ev:
-				return true
-			case <-done:
-				return false
-			}
-		}
 		var progress, sample engine.Event // held, newest wins
-		flush := func() bool {
+		flush := func() {
 			for _, ev := range []*engine.Event{&progress, &sample} {
 				if *ev != nil {
-					if !send(*ev) {
-						return false
-					}
+					out.Push(*ev)
 					*ev = nil
 				}
 			}
-			return true
 		}
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
 			select {
-			case <-done:
-				return
 			case <-tick.C:
-				if !flush() {
-					return
-				}
-			case ev, ok := <-in:
-				if !ok {
-					flush()
-					return
-				}
-				switch ev.(type) {
-				case engine.ProgressEvent:
-					progress = ev
-				case engine.SampleEvent:
-					sample = ev
-				default:
-					if !send(ev) {
-						return
+				flush()
+			case <-in.Ready():
+				evs, ended := in.Take()
+				for _, ev := range evs {
+					switch ev.(type) {
+					case engine.ProgressEvent:
+						progress = ev
+					case engine.SampleEvent:
+						sample = ev
+					case engine.DoneEvent:
+						flush()
+						out.Push(ev)
+					default:
+						out.Push(ev)
 					}
+				}
+				if ended {
+					flush()
+					out.Close()
+					return
 				}
 			}
 		}
 	}()
-	return out, cancel
+	return out
 }

@@ -7,25 +7,41 @@ import (
 	"inloop/engine"
 )
 
+// takeUntilEnd takes s's events until it ends.
+func takeUntilEnd(t *testing.T, s *engine.Stream) []engine.Event {
+	t.Helper()
+	var got []engine.Event
+	deadline := time.After(waitLimit)
+	for {
+		select {
+		case <-s.Ready():
+		case <-deadline:
+			t.Fatal("the stream did not end")
+		}
+		evs, ended := s.Take()
+		got = append(got, evs...)
+		if ended {
+			return got
+		}
+	}
+}
+
 // Progress and sample events are coalesced, newest wins; the others pass at
 // once and in order; held events are flushed when the run's stream ends.
 func TestThrottleCoalescesLatestState(t *testing.T) {
-	in := make(chan engine.Event, 16)
 	cancelled := false
-	out, _ := throttleEvents(in, func() { cancelled = true }, time.Hour) // no tick during the test
+	in := engine.NewStream(true, func() { cancelled = true })
+	out := throttleEvents(in, time.Hour) // no tick during the test
 	for step := 1; step <= 5; step++ {
-		in <- engine.ProgressEvent{Step: step}
+		in.Push(engine.ProgressEvent{Step: step})
 	}
-	in <- engine.SampleEvent{Step: 4}
-	in <- engine.SampleEvent{Step: 5}
-	in <- engine.EvalEvent{Step: 5}
-	in <- engine.CommandEvent{Step: 5, Applied: true}
-	close(in)
+	in.Push(engine.SampleEvent{Step: 4})
+	in.Push(engine.SampleEvent{Step: 5})
+	in.Push(engine.EvalEvent{Step: 5})
+	in.Push(engine.CommandEvent{Step: 5, Applied: true})
+	in.Close()
 
-	var got []engine.Event
-	for ev := range out {
-		got = append(got, ev)
-	}
+	got := takeUntilEnd(t, out)
 	want := []engine.Event{
 		engine.EvalEvent{Step: 5},
 		engine.CommandEvent{Step: 5, Applied: true},
@@ -58,31 +74,35 @@ func sameEvent(a, b engine.Event) bool {
 
 // A held event is passed on at the next tick, without waiting for more.
 func TestThrottlePassesHeldEventAtTick(t *testing.T) {
-	in := make(chan engine.Event)
-	out, cancel := throttleEvents(in, func() {}, 10*time.Millisecond)
-	defer cancel()
-	in <- engine.ProgressEvent{Step: 7}
+	in := engine.NewStream(true, nil)
+	out := throttleEvents(in, 10*time.Millisecond)
+	defer out.Cancel()
+	in.Push(engine.ProgressEvent{Step: 7})
 	select {
-	case ev := <-out:
-		if p, ok := ev.(engine.ProgressEvent); !ok || p.Step != 7 {
-			t.Errorf("got %#v, want progress at step 7", ev)
+	case <-out.Ready():
+		evs, _ := out.Take()
+		if len(evs) != 1 {
+			t.Fatalf("got %v, want progress at step 7", evs)
+		}
+		if p, ok := evs[0].(engine.ProgressEvent); !ok || p.Step != 7 {
+			t.Errorf("got %#v, want progress at step 7", evs[0])
 		}
 	case <-time.After(waitLimit):
 		t.Fatal("held progress never passed")
 	}
 }
 
-// Cancel closes the stream and cancels the run's subscription, even while
+// Cancel ends the stream and cancels the run's subscription, even while
 // an event waits for a reader that is gone.
 func TestThrottleCancel(t *testing.T) {
-	in := make(chan engine.Event, 1)
 	cancelledIn := make(chan struct{})
-	out, cancel := throttleEvents(in, func() { close(cancelledIn) }, time.Hour)
-	in <- engine.EvalEvent{Step: 1} // nobody reads it
-	time.Sleep(time.Millisecond)
-	cancel()
-	cancel() // idempotent
+	in := engine.NewStream(true, func() { close(cancelledIn) })
+	out := throttleEvents(in, time.Hour)
+	in.Push(engine.EvalEvent{Step: 1}) // nobody reads it
+	out.Cancel()
+	out.Cancel() // idempotent
 	<-cancelledIn
-	for range out { // drains what was in flight, then ends
+	if evs, ended := out.Take(); !ended || len(evs) != 0 {
+		t.Fatalf("after cancel: %v, ended %v", evs, ended)
 	}
 }
