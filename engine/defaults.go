@@ -40,7 +40,7 @@ var (
 )
 
 // DefaultConfig is the configuration of a dataset with the paper's
-// hyperparameters (paper-spec §6): Adam at 1.5e-3 decayed by 0.97 per
+// hyperparameters (docs/model.md §4.4): Adam at 1.5e-3 decayed by 0.97 per
 // epoch, batch 100, SuperSpike β = 50, readout scale 10, ρ_b = 5e-4,
 // hidden L2 0.1; chip mode on calibrated chip seed 1. Yin-Yang uses the
 // recipe tuned to reach ≥ 95 % in the loop within seconds.
