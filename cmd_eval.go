@@ -17,6 +17,7 @@ import (
 )
 
 const evalUsage = `usage: inloop eval RUN_DIR [flags]
+       inloop eval --nir FILE [flags]   (see 'inloop eval --nir FILE -h')
 
 Evaluates the last checkpoint of a training run on the test split: in the
 training readout (accuracy, loss, hidden spikes per sample), in the chip's
@@ -73,8 +74,14 @@ type silenceReport struct {
 	ErrorRise float64 `json:"error_rise"`
 }
 
-// evalCmd evaluates a run directory's checkpoint.
+// evalCmd evaluates a run directory's checkpoint, or with --nir a NIR
+// graph deployed on the chip (evalNIRCmd).
 func evalCmd(args []string, stdout, stderr io.Writer) error {
+	for _, a := range args {
+		if a == "--nir" || a == "-nir" || strings.HasPrefix(a, "--nir=") || strings.HasPrefix(a, "-nir=") {
+			return evalNIRCmd(args, stdout, stderr)
+		}
+	}
 	dir := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		dir, args = args[0], args[1:]
@@ -332,4 +339,25 @@ func writeEvalReport(w io.Writer, r evalReport) error {
 			100*s.Fraction, len(s.Draws), 100*s.Mean, 100*s.SD, 100*s.ErrorRise)
 	}
 	return nil
+}
+
+// evalNIRCmd evaluates a NIR graph deployed on the chip (--nir FILE).
+func evalNIRCmd(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	rf := addRunFlags(fs)
+	nirPath := fs.String("nir", "", "deploy the NIR graph in `FILE` on the chip and report its accuracy in software and as transferred")
+	dt := fs.Float64("dt", 0, "seconds of graph time per chip frame (default: the graph's metadata dt, else τ_mem/r)")
+	jsonOut := fs.Bool("json", false, "print the report as one line of JSON")
+	fs.Usage = describeFlags(fs, "usage: inloop eval --nir FILE [flags]\n\nDeploys a NIR graph on the emulated chip (see README, \"NIR\").\n\nflags:")
+	dir, rest := leadingArg(args)
+	if err := parseFlags(fs, rest, stderr); err != nil {
+		return err
+	}
+	if *dt < 0 {
+		return usagef("eval: --dt %g is not accepted (accepted: seconds > 0, or 0 for the graph's own)", *dt)
+	}
+	if dir != "" || *nirPath == "" {
+		return usagef("eval: give --nir FILE (a NIR graph to deploy on the chip)")
+	}
+	return evalNIR(*nirPath, rf, *dt, *jsonOut, stdout)
 }

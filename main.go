@@ -23,10 +23,11 @@ commands:
   (none)   the live app: trains Yin-Yang in the loop on chip seed 1
   train    headless training; progress on stderr, --json summary on stdout
   eval     evaluate a run's checkpoint: accuracy, inference rate, latency,
-           silencing
+           silencing (--nir FILE: a NIR graph deployed on the chip)
   chip     the chip report: mismatch and calibration statistics
   data     a dataset's summary and a preview of one sample
   serve    the app over SSH
+  export   a run's network as NIR (--nir FILE), recordings as NIR observables
   experiment  the paper's experiments (selfcal, sparsity, latency, robustness,
            table1): runs, table, CSV and figure
 
@@ -65,13 +66,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = serveCmd(rest, stdout, stderr)
 	case "eval":
 		err = evalCmd(rest, stdout, stderr)
+	case "export":
+		err = exportCmd(rest, stdout, stderr)
 	case "experiment":
 		err = experimentCmd(rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "inloop: unknown command %q (accepted: train, eval, experiment, chip, data, serve, help)\n", cmd)
+		fmt.Fprintf(stderr, "inloop: unknown command %q (accepted: train, eval, experiment, export, chip, data, serve, help)\n", cmd)
 		fmt.Fprint(stderr, usage)
 		return 2
 	}

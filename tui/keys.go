@@ -9,6 +9,7 @@ type KeyMap struct {
 	NextPane, PrevPane, Zoom, Escape key.Binding
 	Up, Down, Prev, Next, Variant    key.Binding
 	Layer, Neuron                    key.Binding // membrane and raster panes
+	Smooth                           key.Binding // curves
 	Edit, Submit                     key.Binding
 	Help, Quit                       key.Binding
 }
@@ -30,6 +31,7 @@ func DefaultKeyMap() KeyMap {
 		Variant:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "uncal/cal/current map")),
 		Layer:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "hidden/output")),
 		Neuron:   key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "neuron by number")),
+		Smooth:   key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "smoothing")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit setting")),
 		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply edit")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -44,6 +46,8 @@ func (k KeyMap) paneKeys(p pane) []key.Binding {
 		return []key.Binding{k.Prev, k.Next, k.Layer, k.Neuron}
 	case paneMismatch:
 		return []key.Binding{k.Prev, k.Next, k.Variant}
+	case paneCurves:
+		return []key.Binding{k.Smooth}
 	case paneParams:
 		return []key.Binding{k.Up, k.Down, k.Edit}
 	}
@@ -60,7 +64,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Step, k.Save, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
-		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Variant},
+		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth, k.Variant},
 		{k.Edit, k.Submit},
 	}
 }

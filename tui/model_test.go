@@ -129,7 +129,7 @@ func TestEventsFoldIntoState(t *testing.T) {
 	if !st.hasSample || !st.hasChip || !st.hasHyper || !st.hasProgress || len(st.evals) != 2 {
 		t.Fatalf("latest copies not kept: %+v", st)
 	}
-	if len(st.marks) != 1 || st.marks[0].step != 120 || st.marks[0].label != "lr=0.002" {
+	if len(st.marks) != 1 || st.marks[0].step != 120 || markLabel(st.marks[0].cmd) != "lr 0.002" {
 		t.Fatalf("marks = %+v, want the applied lr change only", st.marks)
 	}
 	if m.pend[0].status != editApplied || m.pend[8].status != editRefused || !strings.Contains(m.pend[8].reason, "out of range") {

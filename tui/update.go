@@ -231,6 +231,10 @@ func (m *Model) move(d int, vertical bool) {
 		m.neuron.set = true
 	case paneMismatch:
 		m.param = wrap(m.param, len(m.state.chip.Params))
+	case paneCurves:
+		if vertical { // ↑ smooths more
+			m.smooth = min(max(m.smooth-d, 0), len(smoothLevels)-1)
+		}
 	}
 }
 

@@ -87,7 +87,11 @@ func (m *Model) paneTitle(p pane) string {
 		return "mismatch"
 	case paneCurves:
 		if st.hasProgress {
-			return fmt.Sprintf("loss & accuracy · epoch %d/%d", st.progress.Epoch+1, st.progress.Epochs)
+			t := fmt.Sprintf("loss & accuracy · epoch %d/%d", min(st.progress.Epoch+1, st.progress.Epochs), st.progress.Epochs)
+			if e := eta(st.progress); e != "" {
+				t += " · " + e
+			}
+			return t
 		}
 		return "loss & accuracy"
 	case paneParams:
