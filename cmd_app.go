@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 
 	"inloop/engine"
 	"inloop/tui"
@@ -36,6 +38,9 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	cfg, err := rf.config()
 	if err != nil {
+		return err
+	}
+	if err := needTerminal(stdin, stdout); err != nil {
 		return err
 	}
 	if *synthetic {
@@ -73,6 +78,21 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, describeSummary(sum))
 	if !sum.Completed && sum.RunDir != "" {
 		fmt.Fprintf(stderr, "continue with: inloop --resume %s\n", sum.RunDir)
+	}
+	return nil
+}
+
+// needTerminal refuses to start the app when its input or output is a
+// file that is not a terminal (a pipe, /dev/null, a redirect), before any
+// run directory is made.
+func needTerminal(stdin io.Reader, stdout io.Writer) error {
+	for _, s := range []struct {
+		name string
+		f    any
+	}{{"input", stdin}, {"output", stdout}} {
+		if f, ok := s.f.(*os.File); ok && !term.IsTerminal(f.Fd()) {
+			return usagef("the app needs a terminal, and its %s is not one; run it in a terminal, or train without one with 'inloop train'", s.name)
+		}
 	}
 	return nil
 }
