@@ -138,5 +138,10 @@ func layoutFor(cfg Config, r recipe, ds data.Dataset) (Layout, error) {
 		Inputs: ds.Inputs(), Hidden: hidden, Outputs: len(ds.Classes()),
 		Recurrent: r.recurrent, Steps: steps, Dt: hw.CADCPeriod, TauMem: r.tau, TauSyn: r.tau,
 	}
+	// The model's time constants are the chip's calibration targets when
+	// they are set (an imported network's, for one).
+	if t, err := parseTargets(cfg.Targets); err == nil && cfg.Targets != "" {
+		l.TauMem, l.TauSyn = t.TauMem, t.TauSyn
+	}
 	return l, l.Check()
 }
