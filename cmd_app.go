@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 
 	"inloop/engine"
 	"inloop/tui"
@@ -41,6 +43,9 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg = sessionLength(fs, cfg)
+	if err := needTerminal(stdin, stdout); err != nil {
+		return err
+	}
 	if *synthetic {
 		return runDemo(stdin, stdout)
 	}
@@ -92,6 +97,21 @@ func sessionLength(fs *flag.FlagSet, cfg engine.Config) engine.Config {
 		cfg.Epochs = 0
 	}
 	return cfg
+}
+
+// needTerminal refuses to start the app when its input or output is a
+// file that is not a terminal (a pipe, /dev/null, a redirect), before any
+// run directory is made.
+func needTerminal(stdin io.Reader, stdout io.Writer) error {
+	for _, s := range []struct {
+		name string
+		f    any
+	}{{"input", stdin}, {"output", stdout}} {
+		if f, ok := s.f.(*os.File); ok && !term.IsTerminal(f.Fd()) {
+			return usagef("the app needs a terminal, and its %s is not one; run it in a terminal, or train without one with 'inloop train'", s.name)
+		}
+	}
+	return nil
 }
 
 // runDemo shows a synthetic run until the user quits.

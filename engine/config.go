@@ -38,6 +38,11 @@ type Config struct {
 	Resume      string  // run directory to continue from its last checkpoint
 	Hidden      int     // hidden neurons; 0 = dataset default
 	Hyper       Hyper
+	// InitFrom names where the initial weights came from (a NIR file);
+	// Init holds them, applied by NewLearner in place of the random
+	// initialisation and not stored (checkpoints hold the weights).
+	InitFrom string   `json:",omitempty"`
+	Init     *Network `json:"-"`
 	// Changes are applied as commands when a resumed run starts: the
 	// settings given as flags with --resume.
 	Changes []Command `json:"-"`

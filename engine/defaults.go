@@ -40,7 +40,7 @@ var (
 )
 
 // DefaultConfig is the configuration of a dataset with the paper's
-// hyperparameters (paper-spec §6): Adam at 1.5e-3 decayed by 0.97 per
+// hyperparameters (docs/model.md §4.4): Adam at 1.5e-3 decayed by 0.97 per
 // epoch, batch 100, SuperSpike β = 50, readout scale 10, ρ_b = 5e-4,
 // hidden L2 0.1; chip mode on calibrated chip seed 1. Yin-Yang uses the
 // recipe tuned to reach ≥ 95 % in the loop within seconds.
@@ -131,6 +131,11 @@ func layoutFor(cfg Config, r recipe, ds data.Dataset) (Layout, error) {
 	l := Layout{
 		Inputs: ds.Inputs(), Hidden: hidden, Outputs: len(ds.Classes()),
 		Recurrent: r.recurrent, Steps: steps, Dt: hw.CADCPeriod, TauMem: r.tau, TauSyn: r.tau,
+	}
+	// The model's time constants are the chip's calibration targets when
+	// they are set (an imported network's, for one).
+	if t, err := parseTargets(cfg.Targets); err == nil && cfg.Targets != "" {
+		l.TauMem, l.TauSyn = t.TauMem, t.TauSyn
 	}
 	return l, l.Check()
 }

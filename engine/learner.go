@@ -69,6 +69,12 @@ func NewLearner(cfg Config) (*Learner, error) {
 	ln.net = newNet(l, float32(cfg.Hyper.SurrogateBeta))
 	initWeights(ln.net.w, l, r.initMean, rand.New(rand.NewPCG(cfg.Seed, 0x1417)))
 	clampHidden(ln.net.w, hiddenLimit)
+	if cfg.Init != nil {
+		if err := ln.SetNetwork(*cfg.Init); err != nil {
+			return nil, err
+		}
+		ln.cfg.Init = nil
+	}
 	ln.masked = newWeights(l)
 	ln.keep = make([]bool, l.Hidden)
 	if cfg.Mode != ModeSoftware {

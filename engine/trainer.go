@@ -255,8 +255,8 @@ func (t *Trainer) adopt(l trainee, epochs int) error {
 	if t.trainSet == nil || t.trainSet.Len() == 0 {
 		return &RunConfigError{"the training split is empty"}
 	}
-	if t.testSet == nil {
-		return &RunConfigError{"the run has no test split"}
+	if t.testSet == nil || t.testSet.Len() == 0 {
+		return &RunConfigError{"the run has no test samples (an empty test split cannot measure accuracy)"}
 	}
 	t.mode, t.chipSeed = t.cfg.Mode, t.cfg.ChipSeed
 	t.hyper = t.cfg.Hyper

@@ -27,16 +27,18 @@ func TestSampleViewAndChipView(t *testing.T) {
 	if ev.Inputs != L.Inputs || ev.Hidden != L.Hidden || ev.Outputs != L.Outputs || len(ev.OutputTraces) != L.Outputs || len(ev.InputSpikes) != L.Inputs {
 		t.Fatalf("sample view sizes: %d inputs %d hidden %d outputs %d traces %d input spikes", ev.Inputs, ev.Hidden, ev.Outputs, len(ev.OutputTraces), len(ev.InputSpikes))
 	}
-	if len(ev.Probes) != probeHidden+1 {
-		t.Fatalf("%d probes, want %d hidden + the winner", len(ev.Probes), probeHidden)
+	checkProbes(t, ev, L, true)
+	// The software view probes every neuron too.
+	if err := l.SetMode(ModeSoftware); err != nil {
+		t.Fatal(err)
 	}
-	for _, p := range ev.Probes {
-		if len(p.CADC) != L.Steps || len(p.True) == 0 || !(p.Leak < p.Threshold) || p.TrueDt <= 0 {
-			t.Errorf("probe %s %d: %d CADC frames, %d true points, leak %g threshold %g", p.Layer, p.Index, len(p.CADC), len(p.True), p.Leak, p.Threshold)
-		}
+	sw, err := l.SampleView(3)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if w := ev.Probes[len(ev.Probes)-1]; w.Layer != "output" || w.Index != ev.Prediction {
-		t.Errorf("last probe %s %d, want the winning output %d", w.Layer, w.Index, ev.Prediction)
+	checkProbes(t, sw, L, false)
+	if err := l.SetMode(ModeChip); err != nil {
+		t.Fatal(err)
 	}
 	cv := l.ChipView()
 	if len(cv.Params) != int(hw.NumParams) || cv.Calibration != "calibrated" {
@@ -58,5 +60,37 @@ func TestSampleViewAndChipView(t *testing.T) {
 	}
 	if err := l.Recalibrate("threshold=140"); err != nil {
 		t.Error(err)
+	}
+}
+
+// checkProbes asserts a sample view probes every hidden neuron, then every
+// output neuron, in index order, and that each hidden probe's spikes are the
+// sample's spikes of that neuron.
+func checkProbes(t *testing.T, ev SampleEvent, L Layout, wantTrue bool) {
+	t.Helper()
+	if len(ev.Probes) != L.Hidden+L.Outputs {
+		t.Fatalf("%d probes, want %d hidden + %d outputs", len(ev.Probes), L.Hidden, L.Outputs)
+	}
+	spikes := map[int]int{}
+	for _, s := range ev.HiddenSpikes {
+		spikes[s.Index]++
+	}
+	for i, p := range ev.Probes {
+		layer, idx := "hidden", i
+		if i >= L.Hidden {
+			layer, idx = "output", i-L.Hidden
+		}
+		if p.Layer != layer || p.Index != idx || p.Neuron != i {
+			t.Fatalf("probe %d is %s %d (neuron %d), want %s %d", i, p.Layer, p.Index, p.Neuron, layer, idx)
+		}
+		if len(p.CADC) != L.Steps || !(p.Leak < p.Threshold) {
+			t.Errorf("probe %s %d: %d CADC frames, leak %g threshold %g", p.Layer, p.Index, len(p.CADC), p.Leak, p.Threshold)
+		}
+		if wantTrue && (p.TrueDt <= 0 || len(p.True) < L.Steps) {
+			t.Errorf("probe %s %d: %d true points every %g µs", p.Layer, p.Index, len(p.True), p.TrueDt)
+		}
+		if layer == "hidden" && len(p.Spikes) != spikes[i] {
+			t.Errorf("hidden %d: %d spikes on its probe, %d in the sample", i, len(p.Spikes), spikes[i])
+		}
 	}
 }

@@ -42,7 +42,7 @@ const (
 	Decalibrated                   // calibrated to per-neuron targets drawn with SD σ_d
 )
 
-// Targets are calibration targets, as in paper-spec §2.2.
+// Targets are calibration targets, as in docs/model.md §2.2.
 type Targets struct {
 	Leak       float64 `json:"leak"`       // CADC LSB
 	Reset      float64 `json:"reset"`      // CADC LSB
@@ -53,11 +53,40 @@ type Targets struct {
 	SynGain    float64 `json:"syn_gain"`   // relative synaptic gain to match (1 = nominal)
 }
 
-// Options select a die and its temporal noise.
+// Options select a die and its temporal noise. The zero value is a realistic
+// chip: mismatch from ChipSeed, temporal noise from NoiseSeed. Mismatch and
+// temporal noise switch off independently.
 type Options struct {
 	ChipSeed  uint64 // fixed-pattern mismatch: same seed, same die
 	NoiseSeed uint64 // temporal noise on membrane and readout
-	Ideal     bool   // no mismatch, no noise, exact readout (tests, reference)
+	// NoMismatch gives the nominal die: every circuit, synapse and CADC
+	// channel on its nominal transfer curve (ChipSeed is not used).
+	NoMismatch bool
+	// NoNoise switches off all temporal noise: the per-sample offsets, the
+	// membrane noise and the readout noise of runs, and the noise of the
+	// calibration's measurements.
+	NoNoise bool
+	// Ideal is NoMismatch and NoNoise together, and a calibration then
+	// sets the analog values to the targets exactly (the reference chip).
+	Ideal bool
+}
+
+// NeuronParams are the parameters one logical neuron's dynamics use (see
+// Chip.Neuron): its first circuit's reset, threshold and refractory time,
+// the mean leak, τ_mem and τ_syn of its two circuits (shorted membranes),
+// and each circuit's synaptic-input gain.
+type NeuronParams struct {
+	Leak      float64 `json:"leak"`      // CADC LSB
+	Reset     float64 `json:"reset"`     // CADC LSB
+	Threshold float64 `json:"threshold"` // CADC LSB; the comparator of an integrator is off regardless
+	TauMem    float64 `json:"tau_mem"`   // µs
+	TauSyn    float64 `json:"tau_syn"`   // µs
+	// Refractory is the clamp in µs on the 8 ns event grid: the counter
+	// holds round(value/EventTick) ticks, at least 1.
+	Refractory float64 `json:"refractory"`
+	// SynGain is the relative synaptic-input gain of the first and second
+	// circuit: source slots 0–127 and 128–255 (see Configure).
+	SynGain [2]float64 `json:"syn_gain"`
 }
 
 // Population is a contiguous range of sources: external inputs or logical neurons.

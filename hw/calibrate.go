@@ -199,7 +199,7 @@ func (c *Chip) calibrateCADC() {
 		r := newRNG(c.opt.NoiseSeed, calibStream, uint64(k), 99)
 		sum := 0.0
 		for i := 0; i < reads; i++ {
-			sum += float64(c.cadcRead(k, ref, readoutNoiseLSB*r.norm(), 0))
+			sum += float64(c.cadcRead(k, ref, c.noiseScale()*readoutNoiseLSB*r.norm(), 0))
 		}
 		c.cadcCorr[k] = math.Round(sum/reads - ref)
 	}
@@ -225,8 +225,8 @@ func (p *circuitProbe) potential(m capMem) float64 {
 	v := p.c.die.value(m, p.k, p.c.codes[m][p.k])
 	sum := 0.0
 	for i := 0; i < cadcReads; i++ {
-		noise := readoutNoiseLSB * p.r.norm()
-		jitter := leakJitterLSB * p.r.norm()
+		noise := p.c.noiseScale() * readoutNoiseLSB * p.r.norm()
+		jitter := p.c.noiseScale() * leakJitterLSB * p.r.norm()
 		sum += float64(p.c.cadcRead(p.k, v+jitter, noise, p.c.cadcCorr[p.k]))
 	}
 	return sum / cadcReads
@@ -255,7 +255,7 @@ func (p *circuitProbe) madc(u0, i0, window float64) []float64 {
 		} else {
 			f = (es - em) / d
 		}
-		out[i] = u0*em + i0*f + madcNoiseLSB*p.r.norm()
+		out[i] = u0*em + i0*f + p.c.noiseScale()*madcNoiseLSB*p.r.norm()
 		em *= rm
 		es *= rs
 	}
@@ -363,7 +363,7 @@ func (p *circuitProbe) synResponse(target, tauMem float64) (tauSyn, gain float64
 // spikes of a circuit whose reset lies above its threshold.
 func (p *circuitProbe) refractory() float64 {
 	t := p.c.die.value(cmRefractory, p.k, p.c.codes[cmRefractory][p.k])
-	return float64(max(1, int64(math.Round(t/EventTick)))) * EventTick
+	return onGrid(ParamRefractory, t)
 }
 
 // calibrateCircuit runs every search for circuit k and returns its failures.

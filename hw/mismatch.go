@@ -9,7 +9,7 @@ import "math"
 // Uncalibrated (default codes) this gives leak and reset SD ≈ 12 LSB,
 // threshold ≈ 14 LSB (threshold − leak ≈ 26 % normalised), τ ≈ 25 %, synaptic
 // gain ≈ 15 %, refractory ≈ 0.15 µs, synapse gain ≈ 7 %: clearly
-// heterogeneous and below the 50 % that paper-spec §2.6 says exceeds an
+// heterogeneous and below the 50 % that docs/model.md §2.3 says exceeds an
 // uncalibrated chip.
 const (
 	sdPotentialOffset = 12.0 // LSB, leak and reset
@@ -53,8 +53,9 @@ type die struct {
 	synapse [Hemispheres][Rows][Columns]float32
 }
 
-// newDie draws the fixed pattern of chip seed; ideal gives the nominal die.
-func newDie(seed uint64, ideal bool) *die {
+// newDie draws the fixed pattern of chip seed; nominal gives the die without
+// mismatch.
+func newDie(seed uint64, nominal bool) *die {
 	d := &die{}
 	for c := 0; c < Circuits; c++ {
 		d.potSlope[0][c], d.potSlope[1][c], d.potSlope[2][c] = 1, 1, 1
@@ -70,7 +71,7 @@ func newDie(seed uint64, ideal bool) *die {
 			}
 		}
 	}
-	if ideal {
+	if nominal {
 		return d
 	}
 	// One stream per quantity, so adding a quantity never moves the others.

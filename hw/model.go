@@ -42,7 +42,6 @@ type neuronModel struct {
 	// plan whose loop has neurons (recurrent networks, probes)
 	tabLoop                 []prop
 	readoutSD, leakSD, thSD float64
-	ideal                   bool
 	hasOut                  []bool
 	invTauM                 []float64 // 1/µs
 	// cached feed-forward plans: Run without probes, Infer for a readout
@@ -61,10 +60,9 @@ func (c *Chip) ensureModel() *neuronModel {
 	if c.net != nil {
 		n = c.net.neurons
 	}
-	m := &neuronModel{n: n, ideal: c.opt.Ideal}
-	if !c.opt.Ideal {
-		m.readoutSD, m.leakSD, m.thSD = readoutNoiseLSB, leakJitterLSB, thresholdJitterLSB
-	}
+	m := &neuronModel{n: n}
+	ns := c.noiseScale()
+	m.readoutSD, m.leakSD, m.thSD = ns*readoutNoiseLSB, ns*leakJitterLSB, ns*thresholdJitterLSB
 	for k := 0; k < Circuits; k++ {
 		m.synGain[k] = c.analog(cmSynGain, k)
 	}
@@ -96,7 +94,7 @@ func (c *Chip) ensureModel() *neuronModel {
 		m.d[j] = 1/m.tauM[j] - 1/m.tauS[j]
 		m.fMax[j] = peakF(m.tauM[j], m.tauS[j], m.d[j])
 		m.invTauM[j] = 1 / m.tauM[j]
-		m.nref[j] = max(1, int64(math.Round(c.analog(cmRefractory, a)/EventTick)))
+		m.nref[j] = refTicks(c.analog(cmRefractory, a))
 		m.cadcA[j] = c.die.cadcGain[a]
 		m.cadcB[j] = c.die.cadcOff[a] - (c.die.cadcGain[a]-1)*cadcPivot
 		m.cadcCorr[j] = int(c.cadcCorr[a])

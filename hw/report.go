@@ -60,7 +60,7 @@ func (c *Chip) uncalibratedValues(p Param) []float64 {
 		default:
 			for m := capMem(0); m < numCapMem; m++ {
 				if m.param() == p {
-					v[k] = c.die.value(m, k, defaultCodes[m])
+					v[k] = onGrid(p, c.die.value(m, k, defaultCodes[m]))
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package hw
 
 import (
 	"math"
+	"slices"
 
 	"inloop/internal/f32"
 )
@@ -44,7 +45,7 @@ type worker struct {
 	resetU     []float64 // this sample's reset − leak
 	heap       eventHeap
 	acc        []float32
-	z          []float64 // readout noise of one frame
+	zr         []float64 // this sample's readout noise, frame-major (sampleNoise)
 	stamp      []uint32
 	projStamp  []uint32
 	gen        uint32
@@ -58,15 +59,13 @@ type worker struct {
 	keys     []int64 // sort keys of spikes and deliveries
 	fspikes  []Spike
 	fdeliv   []delivery
-	noiseF   noiseSource
 	stopsAll []ffStop
 	stopsIn  []ffStop
-	zf       []float64 // readout noise of feed-forward neurons
-	slowIdx  []int32   // runRange: neurons to redo exactly
-	rows     rowCache  // runRange: propagators by interval
-	evTicks  []int64   // tick of each input event (eventTicks)
-	evRows   []int32   // each event's row offset (eventTicks)
-	frameBuf []uint8   // inference frames
+	slowIdx  []int32  // runRange: neurons to redo exactly
+	rows     rowCache // runRange: propagators by interval
+	evTicks  []int64  // tick of each input event (eventTicks)
+	evRows   []int32  // each event's row offset (eventTicks)
+	frameBuf []uint8  // inference frames
 	noise    noiseSource
 }
 
@@ -83,12 +82,11 @@ func (w *worker) ensure(n, nproj int) {
 		w.thetaU = make([]float64, n)
 		w.resetU = make([]float64, n)
 		w.acc = make([]float32, n)
-		w.z = make([]float64, n)
 		w.stamp = make([]uint32, n)
 	}
 	w.u, w.i, w.last, w.rel = w.u[:n], w.i[:n], w.last[:n], w.rel[:n]
 	w.next, w.lower, w.acc, w.stamp, w.cross = w.next[:n], w.lower[:n], w.acc[:n], w.stamp[:n], w.cross[:n]
-	w.leak, w.thetaU, w.resetU, w.z = w.leak[:n], w.thetaU[:n], w.resetU[:n], w.z[:n]
+	w.leak, w.thetaU, w.resetU = w.leak[:n], w.thetaU[:n], w.resetU[:n]
 	if cap(w.projStamp) < nproj {
 		w.projStamp = make([]uint32, nproj)
 	}
@@ -133,10 +131,15 @@ func tickOf(t float64) int64 {
 func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	n := m.n
 	w.ensure(n, len(pl.projs))
-	// This sample's leak and threshold offsets (slow membrane noise).
+	nsampled := n
+	if job.sampled != nil {
+		nsampled = len(job.sampled)
+	}
+	// This sample's temporal noise, drawn up front in a fixed layout
+	// (sampleNoise), so that no integration path changes which draw goes
+	// where.
 	dl, dth := w.leak[:n], w.thetaU[:n]
-	w.noise.fill(dl, m.leakSD)
-	w.noise.fill(dth, m.thSD)
+	w.zr = sampleNoise(&w.noise, m, job.frames, nsampled, dl, dth, w.zr)
 	plan := job.plan
 	loop := plan == nil || !plan.loopEmpty() // the event loop has neurons
 	clear(w.u[:n])
@@ -167,7 +170,6 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	w.fspikes, w.fdeliv = w.fspikes[:0], w.fdeliv[:0]
 	if plan != nil && len(plan.list) > 0 {
 		ff = plan.in
-		w.noiseF = noiseSource{rng: newRNG(w.noise.uint64())}
 		w.runFeedForward(m, pl, job, plan)
 	}
 	w.deliv = w.deliv[:0]
@@ -200,10 +202,6 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	nprobe := 0
 	if len(job.probe) > 0 {
 		nprobe = len(job.probeOut[0])
-	}
-	nsampled := n
-	if job.sampled != nil {
-		nsampled = len(job.sampled)
 	}
 	evTick := int64(math.MaxInt64)
 	if nev > 0 {
@@ -252,15 +250,16 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 		}
 		if T == frameTick {
 			row := job.cadc[f*nsampled : (f+1)*nsampled]
+			z := w.zr[f*nsampled : (f+1)*nsampled]
 			if ff != nil {
 				for k, j := range plan.evNeuron {
-					row[plan.evPos[k]] = w.sample(m, int(j), T)
+					row[plan.evPos[k]] = w.sample(m, int(j), T, z[plan.evPos[k]])
 				}
 			} else if job.sampled == nil {
-				w.framePass(m, T, row)
+				w.framePass(m, T, row, z)
 			} else {
 				for k, j := range job.sampled {
-					row[k] = w.sample(m, int(j), T)
+					row[k] = w.sample(m, int(j), T, z[k])
 				}
 			}
 			f++
@@ -286,19 +285,30 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 					evTick = job.ticks[ev]
 				}
 			}
-			for dhead < len(w.deliv) && w.deliv[dhead].tick == T {
-				src := int(w.deliv[dhead].neuron)
+			// The deliveries of this tick from the loop's neurons and from
+			// the feed-forward levels, merged in the order of the sending
+			// neuron: the float32 sums of the jumps then do not depend on
+			// which path a sender took (the feed-forward levels add them in
+			// this order too).
+			for {
+				dOK := dhead < len(w.deliv) && w.deliv[dhead].tick == T
+				fOK := fhead < len(w.fdeliv) && w.fdeliv[fhead].tick == T
+				var src int
+				switch {
+				case dOK && (!fOK || w.deliv[dhead].neuron < w.fdeliv[fhead].neuron):
+					src = int(w.deliv[dhead].neuron)
+					dhead++
+				case fOK:
+					src = int(w.fdeliv[fhead].neuron)
+					fhead++
+				default:
+				}
+				if !dOK && !fOK {
+					break
+				}
 				for _, p := range pl.neuronOut[src] {
 					w.addSource(pl, int(p), src)
 				}
-				dhead++
-			}
-			for fhead < len(w.fdeliv) && w.fdeliv[fhead].tick == T {
-				src := int(w.fdeliv[fhead].neuron)
-				for _, p := range pl.neuronOut[src] {
-					w.addSource(pl, int(p), src)
-				}
-				fhead++
 			}
 			for _, p := range w.touchedPrj {
 				pp := &pl.projs[p]
@@ -358,16 +368,15 @@ func (w *worker) applyJumps(m *neuronModel, lo, hi int, T int64, horizonT float6
 }
 
 // framePass propagates every neuron to tick T and stores its CADC code in
-// row. It is the inner loop of a run, so it is written out flat.
-func (w *worker) framePass(m *neuronModel, T int64, row []uint8) {
+// row, with the readout noise z. It is the inner loop of a run, so it is
+// written out flat.
+func (w *worker) framePass(m *neuronModel, T int64, row []uint8, z []float64) {
 	n := m.n
 	u, cur, last, rel := w.u[:n], w.i[:n], w.last[:n], w.rel[:n]
 	leak, resetU := w.leak[:n], w.resetU[:n]
 	a, b, corr := m.cadcA[:n], m.cadcB[:n], m.cadcCorr[:n]
 	tabLoop := m.tabLoop
-	row = row[:n]
-	z := w.z[:n]
-	w.noise.fill(z, m.readoutSD)
+	row, z = row[:n], z[:n]
 	for j := 0; j < n; j++ {
 		if k := T - last[j]; k != 0 {
 			var p prop // propLoop
@@ -390,16 +399,13 @@ func (w *worker) framePass(m *neuronModel, T int64, row []uint8) {
 	}
 }
 
-// sample propagates neuron j to tick T and converts its membrane.
-func (w *worker) sample(m *neuronModel, j int, T int64) uint8 {
+// sample propagates neuron j to tick T and converts its membrane with the
+// readout noise z.
+func (w *worker) sample(m *neuronModel, j int, T int64, z float64) uint8 {
 	w.advance(m, j, T)
 	v := w.u[j]
 	if w.rel[j] >= 0 {
 		v = w.resetU[j]
-	}
-	z := 0.0
-	if m.readoutSD > 0 {
-		z = m.readoutSD * w.noise.norm()
 	}
 	return m.cadcCode(j, w.leak[j]+v, z)
 }
@@ -535,12 +541,56 @@ func crossAfter(m *neuronModel, j int, u0, i0, th float64, L, limit int64) (key 
 			k, u, s = kn, un, sn
 		}
 	}
-	t0 := float64(L) * EventTick
-	dt, found := nextCrossing(u0, i0, th, tm, ts, d, m.fMax[j], float64(hTicks)*EventTick)
-	if !found {
+	if u0 >= th { // at or above threshold now (a reset above it): fires at once
+		return float64(L) * EventTick, L, true
+	}
+	// The other crossings (self-firing neurons: threshold at or below the
+	// leak) are decided on the grid as well: the key is the first boundary
+	// b with u(b) ≥ ϑ, evaluated from this state with the tabulated
+	// propagators, and the stamp b−1. The continuous root (found to
+	// crossTol) only says where to look; deciding by its value would put a
+	// crossing within crossTol of a boundary on either side depending on
+	// the bracket, which differs between integration paths. After such a
+	// crossing u stays at or above ϑ (it rises to the leak, or to a peak
+	// above it and then decays to the leak), so the first boundary is
+	// found by stepping from the root's boundary.
+	if hTicks < 1 {
 		return 0, 0, false
 	}
-	return t0 + dt, max(int64(math.Floor((t0+dt)/EventTick)), L), true
+	uAt := func(k int64) float64 {
+		p := m.prop(j, k)
+		return u0*p.em + i0*p.f
+	}
+	dt, found := nextCrossing(u0, i0, th, tm, ts, d, m.fMax[j], float64(hTicks)*EventTick)
+	k := hTicks // no root before the limit: only the limit itself can hold one
+	if found {
+		k = min(max(int64(math.Ceil(dt/EventTick)), 1), hTicks)
+	} else if uAt(k) < th {
+		return 0, 0, false
+	}
+	for k > 1 && uAt(k-1) >= th {
+		k--
+	}
+	for k <= hTicks && uAt(k) < th {
+		k++
+	}
+	if k > hTicks {
+		return 0, 0, false
+	}
+	return float64(L+k) * EventTick, L + k - 1, true
+}
+
+// insertDelivery adds d to dl, which is sorted by tick and then neuron,
+// keeping the order. Crossings are handled in the order of their keys, which
+// ties for spikes of one tick (in heap order), and a spike of a neuron that
+// fires at once on release delivers a tick after its key, so a new delivery
+// usually goes last but not always.
+func insertDelivery(dl []delivery, d delivery) []delivery {
+	i := len(dl)
+	for i > 0 && (dl[i-1].tick > d.tick || dl[i-1].tick == d.tick && dl[i-1].neuron > d.neuron) {
+		i--
+	}
+	return slices.Insert(dl, i, d)
 }
 
 // setCross files a crossing processed at tick boundary key, stamped stamp.
@@ -564,7 +614,7 @@ func (w *worker) internal(m *neuronModel, j int, horizonT float64, horizon int64
 		s := w.cross[j]
 		w.spikes = append(w.spikes, Spike{Tick: s, Neuron: int32(j)})
 		if m.hasOut[j] && s+1 < horizon {
-			w.deliv = append(w.deliv, delivery{tick: s + 1, neuron: int32(j)})
+			w.deliv = insertDelivery(w.deliv, delivery{tick: s + 1, neuron: int32(j)})
 		}
 		w.rel[j] = s + m.nref[j]
 		w.u[j] = w.resetU[j]

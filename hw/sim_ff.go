@@ -413,9 +413,6 @@ func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []i
 		nsampled = len(job.sampled)
 	}
 	jump := w.jump
-	if cap(w.zf) < job.frames {
-		w.zf = make([]float64, job.frames)
-	}
 	for _, j32 := range list {
 		j := int(j32)
 		pos := plan.sampledPos[j]
@@ -436,14 +433,11 @@ func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []i
 				continue
 			}
 		}
-		var z []float64
 		var ca, cb float64
 		var corr int
 		leak, resetU := w.leak[j], w.resetU[j]
 		var row []uint8
 		if pos >= 0 && job.frames > 0 {
-			z = w.zf[:job.frames]
-			w.noiseF.fill(z, m.readoutSD)
 			ca, cb, corr = m.cadcA[j], m.cadcB[j], m.cadcCorr[j]
 			row = job.cadc[int(pos):]
 		}
@@ -470,7 +464,7 @@ func (w *worker) runLevel(m *neuronModel, job *sampleJob, plan *ffPlan, list []i
 				if s.rel >= 0 {
 					v = resetU
 				}
-				row[f*nsampled] = cadcRound(ca*(v+leak)+cb+z[f], corr)
+				row[f*nsampled] = cadcRound(ca*(v+leak)+cb+w.zr[f*nsampled+int(pos)], corr)
 			}
 			if st.group >= 0 {
 				s.i += float64(jump[int(st.group)*n+j])
@@ -498,7 +492,7 @@ func (w *worker) ffAdvance(m *neuronModel, j int, s *ffState, th float64, T, hor
 			} else {
 				s.i *= m.propLong(j, k).es
 			}
-			if s.rel > T {
+			if s.rel > T || s.rel >= horizon { // a release at the horizon is past the sample, as in the loop
 				s.last = T
 				return
 			}

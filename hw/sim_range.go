@@ -28,10 +28,6 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 	ca, cb, corr, corrF := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi], m.cadcCorrF[lo:hi]
 	cur, rel, thetaU, invTau = cur[:cnt], rel[:cnt], thetaU[:cnt], invTau[:cnt]
 	leak, resetU, ca, cb, corr = leak[:cnt], resetU[:cnt], ca[:cnt], cb[:cnt], corr[:cnt]
-	if cap(w.zf) < cnt {
-		w.zf = make([]float64, cnt)
-	}
-	z := w.zf[:cnt]
 	if cap(w.slowIdx) < cnt {
 		w.slowIdx = make([]int32, 0, cnt)
 	}
@@ -60,8 +56,8 @@ func (w *worker) runRange(m *neuronModel, job *sampleJob, lo, hi, base int, fram
 			}
 		}
 		if st.frame >= 0 {
-			w.noiseF.fill(z, m.readoutSD)
-			out := job.cadc[int(st.frame)*nsampled+base : int(st.frame)*nsampled+base+cnt]
+			at := int(st.frame)*nsampled + base
+			out, z := job.cadc[at:at+cnt], w.zr[at:at+cnt]
 			readFrame(out, u, rel, resetU, leak, ca, cb, z, corrF, corr)
 		}
 		prev = T

@@ -35,10 +35,6 @@ func (w *worker) runReadout(m *neuronModel, pl *placement, job *sampleJob, plan 
 	cur, rel = cur[:cnt], rel[:cnt]
 	leak, resetU := w.leak[lo:hi], w.resetU[lo:hi]
 	ca, cb, corr, corrF := m.cadcA[lo:hi], m.cadcB[lo:hi], m.cadcCorr[lo:hi], m.cadcCorrF[lo:hi]
-	if cap(w.zf) < cnt {
-		w.zf = make([]float64, cnt)
-	}
-	z := w.zf[:cnt]
 	ev, et := job.events, job.ticks
 	if plan.extLvl&(1<<lv) == 0 {
 		ev, et = nil, nil
@@ -57,8 +53,8 @@ func (w *worker) runReadout(m *neuronModel, pl *placement, job *sampleJob, plan 
 			e = b.events(ev, et, e, T)
 		}
 		d = b.deliveries(dl, d, T)
-		w.noiseF.fill(z, m.readoutSD)
-		out := job.cadc[f*nsampled+r.base : f*nsampled+r.base+cnt]
+		at := f*nsampled + r.base
+		out, z := job.cadc[at:at+cnt], w.zr[at:at+cnt]
 		readFrame(out, u, rel, resetU, leak, ca, cb, z, corrF, corr)
 		prev = T
 	}

@@ -15,6 +15,8 @@ type KeyMap struct {
 	Pause, Step, Save, More          key.Binding
 	NextPane, PrevPane, Zoom, Escape key.Binding
 	Up, Down, Prev, Next, Variant    key.Binding
+	Layer, Neuron                    key.Binding // membrane and raster panes
+	Smooth                           key.Binding // curves
 	Edit, Submit                     key.Binding
 	Help, Quit, Interrupt            key.Binding
 }
@@ -35,6 +37,9 @@ func DefaultKeyMap() KeyMap {
 		Prev:     key.NewBinding(key.WithKeys("left", "h", "["), key.WithHelp("←/h", "previous neuron/parameter")),
 		Next:     key.NewBinding(key.WithKeys("right", "l", "]"), key.WithHelp("→/l", "next neuron/parameter")),
 		Variant:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "uncal/cal/current map")),
+		Layer:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "hidden/output")),
+		Neuron:   key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "neuron by number")),
+		Smooth:   key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "smoothing")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit setting")),
 		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit row/apply edit")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -48,9 +53,11 @@ func DefaultKeyMap() KeyMap {
 func (k KeyMap) paneKeys(p pane) []key.Binding {
 	switch p {
 	case paneTraces, paneRaster:
-		return []key.Binding{k.Prev, k.Next}
+		return []key.Binding{k.Prev, k.Next, k.Layer, k.Neuron}
 	case paneMismatch:
 		return []key.Binding{k.Prev, k.Next, k.Variant}
+	case paneCurves:
+		return []key.Binding{k.Smooth}
 	case paneParams:
 		return []key.Binding{k.Up, k.Down, k.Edit}
 	}
@@ -67,7 +74,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Step, k.More, k.Save, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
-		{k.Up, k.Down, k.Prev, k.Next, k.Variant},
+		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth, k.Variant},
 		{k.Edit, k.Submit},
 	}
 }

@@ -122,8 +122,8 @@ func (m *Model) setFlash(s string, bad bool) { m.flash, m.flashBad = s, bad }
 // clampSelections keeps the selected probe and parameter valid as events
 // change how many there are.
 func (m *Model) clampSelections() {
-	if n := len(m.state.sample.Probes); m.probe >= n {
-		m.probe = max(n-1, 0)
+	if m.state.hasSample {
+		m.neuron.pickDefault(&m.state.sample)
 	}
 	if n := len(m.state.chip.Params); m.param >= n {
 		m.param = max(n-1, 0)
@@ -151,6 +151,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.editing {
 		return m.editKey(msg)
 	}
+	if m.neuron.typing {
+		return m.neuronKey(msg)
+	}
 	if m.quitting && !key.Matches(msg, k.Quit) {
 		return nil // waiting for the run to stop; only a second quit counts
 	}
@@ -168,6 +171,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setFocus((m.focus + numPanes - 1) % numPanes)
 	case m.focus == paneParams && key.Matches(msg, k.Submit):
 		return m.startEdit()
+	case (m.focus == paneTraces || m.focus == paneRaster) && isDigitKey(msg) && m.state.hasSample:
+		m.neuron.typing, m.neuron.typed = true, msg.String()
 	case key.Matches(msg, k.Zoom):
 		m.zoom = !m.zoom
 	case key.Matches(msg, k.Pause):
@@ -242,9 +247,18 @@ func (m *Model) move(d int, vertical bool) {
 			m.row = wrap(m.row, len(settings))
 		}
 	case paneTraces, paneRaster:
-		m.probe = wrap(m.probe, len(m.state.sample.Probes))
+		if vertical {
+			m.neuron.toggleLayer(&m.state.sample)
+		} else {
+			m.neuron.step(&m.state.sample, d)
+		}
+		m.neuron.set = true
 	case paneMismatch:
 		m.param = wrap(m.param, len(m.state.chip.Params))
+	case paneCurves:
+		if vertical { // ↑ smooths more
+			m.smooth = min(max(m.smooth-d, 0), len(smoothLevels)-1)
+		}
 	}
 }
 

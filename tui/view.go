@@ -87,7 +87,11 @@ func (m *Model) paneTitle(p pane) string {
 		return "mismatch"
 	case paneCurves:
 		if st.hasProgress {
-			return "loss & accuracy · epoch " + epochOf(&st.progress)
+			t := "loss & accuracy · epoch " + epochOf(&st.progress)
+			if e := eta(st.progress); e != "" {
+				t += " · " + e
+			}
+			return t
 		}
 		return "loss & accuracy"
 	case paneParams:

@@ -111,11 +111,14 @@ func Sample(step int, seed uint64) engine.SampleEvent {
 	for i := 0; i < Inputs; i++ {
 		ev.InputSpikes = append(ev.InputSpikes, engine.SpikeAt{Index: i, Time: 2 + rng.Float64()*25})
 	}
-	for i := 0; i < Hidden; i++ {
-		n := rng.IntN(3)
-		for k := 0; k < n; k++ {
-			ev.HiddenSpikes = append(ev.HiddenSpikes, engine.SpikeAt{Index: i, Time: 5 + rng.Float64()*40})
+	// Every neuron is probed, as the engine does; the hidden spikes are
+	// the probes' own.
+	for j := 0; j < Hidden; j++ {
+		pt := probe(rng, "hidden", j, j, ev.InputSpikes, 0.6+1.2*rng.Float64())
+		for _, t := range pt.Spikes {
+			ev.HiddenSpikes = append(ev.HiddenSpikes, engine.SpikeAt{Index: j, Time: t})
 		}
+		ev.Probes = append(ev.Probes, pt)
 	}
 	frames := Frames
 	for o := 0; o < Outputs; o++ {
@@ -130,10 +133,9 @@ func Sample(step int, seed uint64) engine.SampleEvent {
 		}
 		ev.OutputTraces = append(ev.OutputTraces, tr)
 	}
-	for k, idx := range []int{3, 17, 42} {
-		ev.Probes = append(ev.Probes, probe(rng, "hidden", idx, idx, ev.InputSpikes, 1.4+0.3*float64(k)))
+	for k := 0; k < Outputs; k++ {
+		ev.Probes = append(ev.Probes, probe(rng, "output", k, Hidden+k, ev.InputSpikes, 0.5+0.4*float64(k)))
 	}
-	ev.Probes = append(ev.Probes, probe(rng, "output", 0, Hidden, ev.InputSpikes, 0.9))
 	return ev
 }
 
