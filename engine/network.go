@@ -289,3 +289,44 @@ func ReadoutRule(dataset string) string {
 	}
 	return "class = argmax over outputs of the maximum over time of the readout membrane"
 }
+
+// Predictions classifies the first n samples of ds in the learner's mode
+// (the software model, or the chip) and returns each predicted class and
+// the binned input raster the network saw: samples × Steps × Inputs spike
+// counts, frame t holding the inputs of model step t.
+func (l *Learner) Predictions(ds data.Dataset, n int) (pred []int, raster []float32, err error) {
+	ly := l.layout
+	n = min(n, ds.Len())
+	lt := l.lossTerms()
+	raster = make([]float32, n*ly.Steps*ly.Inputs)
+	for lo := 0; lo < n; lo += l.evalSize {
+		hi := min(lo+l.evalSize, n)
+		idx := make([]int, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			idx = append(idx, i)
+		}
+		tapes := l.net.batchTapes(len(idx))
+		l.loadInputs(ds, idx, tapes)
+		if l.cfg.Mode != ModeSoftware {
+			if err := l.runOnChip(&l.net.w, tapes); err != nil {
+				return nil, nil, err
+			}
+		}
+		for k := range tapes {
+			tp := &tapes[k]
+			if l.cfg.Mode == ModeSoftware {
+				l.net.m.forward(&l.net.w, tp)
+			}
+			_, p := lt.eval(tp, ly.Outputs, false, 0)
+			pred = append(pred, p)
+			base := (lo + k) * ly.Steps * ly.Inputs
+			for t := range ly.Steps {
+				ix, val := tp.in.bin(t)
+				for j, i := range ix {
+					raster[base+t*ly.Inputs+int(i)] += val[j]
+				}
+			}
+		}
+	}
+	return pred, raster, nil
+}

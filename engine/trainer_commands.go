@@ -72,8 +72,8 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 		switch {
 		case !t.paused:
 			refuse = errors.New("step runs one batch while paused; pause first")
-		case t.pos.Epoch >= t.epochs:
-			refuse = errors.New("the run has trained all its epochs")
+		case t.finished():
+			refuse = errors.New("the run has trained all its epochs: give it more epochs first")
 		default:
 			if err := t.trainBatch(true); err != nil {
 				t.record(c, nil)
