@@ -12,7 +12,7 @@ type ProgressEvent struct {
 	Epoch           int // 0-based epoch in progress
 	Batch           int // batch within the epoch, 1-based
 	BatchesPerEpoch int
-	Epochs          int
+	Epochs          int     // the run's length; 0: no end, it trains until stopped
 	Loss            float64 // training loss of the last batch
 	Accuracy        float64 // training accuracy of the last batch, 0..1
 	SamplesPerSec   float64
@@ -22,6 +22,7 @@ type ProgressEvent struct {
 	ChipSeed        uint64
 	Calibration     string // "calibrated", "uncalibrated", "decalibrated σ=0.30"
 	Paused          bool
+	AtEnd           bool // trained all Epochs; waits for more (Trainer.KeepOpen)
 	Elapsed         time.Duration
 	Weights         WeightStats
 }
