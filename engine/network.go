@@ -263,12 +263,13 @@ func OpenLearner(dir, dataDir string) (*Learner, error) {
 // (a software-mode run).
 func (l *Learner) EnsureChip() error { return l.ensureChip() }
 
-// Encoding describes how a dataset's samples become input spikes, for
-// export metadata.
-func Encoding(dataset string) string {
-	switch dataset {
+// Encoding describes how the samples of cfg's dataset become input spikes,
+// for export metadata.
+func Encoding(cfg Config) string {
+	switch cfg.Dataset {
 	case "yinyang":
-		return fmt.Sprintf("time-to-first-spike: channels x, y, 1-x, 1-y (value v at %.4g + v·(%.4g − %.4g) µs) and a bias at %.4g µs, each on %d inputs, copy k delayed by k·Δt/%d", 1.7, yinyangLate, 1.7, 1.7, yinyangRepeat, yinyangRepeat)
+		repeat, late := yinyangEncoding(cfg)
+		return fmt.Sprintf("time-to-first-spike: channels x, y, 1-x, 1-y (value v at %.4g + v·(%.4g − %.4g) µs) and a bias at %.4g µs, each on %d inputs, copy k delayed by k·Δt/%d", 1.7, late, 1.7, 1.7, repeat, repeat)
 	case "mnist", "fashion-mnist":
 		return "time-to-first-spike of 16×16 cropped and scaled pixel intensities (package data)"
 	case "shd":
@@ -287,4 +288,45 @@ func ReadoutRule(dataset string) string {
 		return "class = argmax over outputs of the sum over time of the readout membrane"
 	}
 	return "class = argmax over outputs of the maximum over time of the readout membrane"
+}
+
+// Predictions classifies the first n samples of ds in the learner's mode
+// (the software model, or the chip) and returns each predicted class and
+// the binned input raster the network saw: samples × Steps × Inputs spike
+// counts, frame t holding the inputs of model step t.
+func (l *Learner) Predictions(ds data.Dataset, n int) (pred []int, raster []float32, err error) {
+	ly := l.layout
+	n = min(n, ds.Len())
+	lt := l.lossTerms()
+	raster = make([]float32, n*ly.Steps*ly.Inputs)
+	for lo := 0; lo < n; lo += l.evalSize {
+		hi := min(lo+l.evalSize, n)
+		idx := make([]int, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			idx = append(idx, i)
+		}
+		tapes := l.net.batchTapes(len(idx))
+		l.loadInputs(ds, idx, tapes)
+		if l.cfg.Mode != ModeSoftware {
+			if err := l.runOnChip(&l.net.w, tapes); err != nil {
+				return nil, nil, err
+			}
+		}
+		for k := range tapes {
+			tp := &tapes[k]
+			if l.cfg.Mode == ModeSoftware {
+				l.net.m.forward(&l.net.w, tp)
+			}
+			_, p := lt.eval(tp, ly.Outputs, false, 0)
+			pred = append(pred, p)
+			base := (lo + k) * ly.Steps * ly.Inputs
+			for t := range ly.Steps {
+				ix, val := tp.in.bin(t)
+				for j, i := range ix {
+					raster[base+t*ly.Inputs+int(i)] += val[j]
+				}
+			}
+		}
+	}
+	return pred, raster, nil
 }
