@@ -116,3 +116,11 @@ func commandLabel(c engine.Command) string {
 
 // paused reports whether the run is paused, as far as the app knows.
 func (s *runState) paused() bool { return s.hasProgress && s.progress.Paused }
+
+// epochOf is "3/25" for epoch 3 of a bounded run, "3" for one without an end.
+func epochOf(p *engine.ProgressEvent) string {
+	if p.Epochs == 0 {
+		return fmt.Sprint(p.Epoch + 1)
+	}
+	return fmt.Sprintf("%d/%d", min(p.Epoch+1, p.Epochs), p.Epochs)
+}
