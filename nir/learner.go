@@ -68,7 +68,7 @@ func InputsFile(l *engine.Learner) ([]byte, error) {
 	cfg, ly := l.Config(), l.Layout()
 	root := &h5.Group{}
 	root.SetAttr("dataset", h5.Str(cfg.Dataset))
-	root.SetAttr("input_encoding", h5.Str(engine.Encoding(cfg.Dataset)))
+	root.SetAttr("input_encoding", h5.Str(engine.Encoding(cfg)))
 	root.SetAttr("dt", h5.F64(ly.Dt/usPerS))
 	for _, s := range []struct {
 		name string
