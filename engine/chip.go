@@ -28,6 +28,7 @@ type calibRecipe struct {
 	Targets   hw.Targets
 	Sigma     float64
 	DecalSeed uint64
+	Ideal     bool // a die without mismatch and noise
 }
 
 func (r calibRecipe) label() string {
@@ -37,14 +38,10 @@ func (r calibRecipe) label() string {
 	return r.State
 }
 
-// idealChips makes every chip ideal (no mismatch, no noise): a test hook
-// that separates the in-the-loop machinery from the chip's flaws.
-var idealChips = false
-
 // recipeOf is the calibration recipe a Config asks for.
 func recipeOf(cfg Config) calibRecipe {
 	t, _ := parseTargets(cfg.Targets) // validateConfig checked them
-	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t}
+	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t, Ideal: cfg.IdealChip}
 	if cfg.Decalibrate > 0 {
 		r.State, r.Sigma, r.DecalSeed = "decalibrated", cfg.Decalibrate, cfg.Seed
 	}
@@ -54,7 +51,7 @@ func recipeOf(cfg Config) calibRecipe {
 // buildChip makes the die of r, brings it to r's calibration state and
 // places the network of l.
 func buildChip(r calibRecipe, l Layout) (*chipState, error) {
-	c := hw.New(hw.Options{ChipSeed: r.ChipSeed, NoiseSeed: r.NoiseSeed, Ideal: idealChips})
+	c := hw.New(hw.Options{ChipSeed: r.ChipSeed, NoiseSeed: r.NoiseSeed, Ideal: r.Ideal})
 	cs := &chipState{chip: c, calib: r}
 	for p := range hw.NumParams {
 		cs.uncal[p] = c.Values(p)

@@ -263,12 +263,13 @@ func OpenLearner(dir, dataDir string) (*Learner, error) {
 // (a software-mode run).
 func (l *Learner) EnsureChip() error { return l.ensureChip() }
 
-// Encoding describes how a dataset's samples become input spikes, for
-// export metadata.
-func Encoding(dataset string) string {
-	switch dataset {
+// Encoding describes how the samples of cfg's dataset become input spikes,
+// for export metadata.
+func Encoding(cfg Config) string {
+	switch cfg.Dataset {
 	case "yinyang":
-		return fmt.Sprintf("time-to-first-spike: channels x, y, 1-x, 1-y (value v at %.4g + v·(%.4g − %.4g) µs) and a bias at %.4g µs, each on %d inputs, copy k delayed by k·Δt/%d", 1.7, yinyangLate, 1.7, 1.7, yinyangRepeat, yinyangRepeat)
+		repeat, late := yinyangEncoding(cfg)
+		return fmt.Sprintf("time-to-first-spike: channels x, y, 1-x, 1-y (value v at %.4g + v·(%.4g − %.4g) µs) and a bias at %.4g µs, each on %d inputs, copy k delayed by k·Δt/%d", 1.7, late, 1.7, 1.7, repeat, repeat)
 	case "mnist", "fashion-mnist":
 		return "time-to-first-spike of 16×16 cropped and scaled pixel intensities (package data)"
 	case "shd":

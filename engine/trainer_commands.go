@@ -58,8 +58,8 @@ func (t *Trainer) applyCommands() (stop bool, err error) {
 }
 
 // apply applies one command and records it as applied or refused. Only a
-// failed training step returns an error; bad values are refused and the
-// run goes on.
+// failed training step or weights left non-finite return an error; bad
+// values are refused and the run goes on.
 func (t *Trainer) apply(c Command) (stop bool, err error) {
 	var refuse error
 	switch c.Kind {
@@ -134,8 +134,10 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 	}
 	t.record(c, refuse)
 	if refuse == nil {
-		t.afterCommand(c.Kind)
-		t.warmRestart(c)
+		if err := t.afterCommand(c.Kind); err != nil {
+			return false, err
+		}
+		return false, t.warmRestart(c)
 	}
 	return false, nil
 }
@@ -145,24 +147,25 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 // the mode, so a long session whose lr has decayed to nothing can learn the
 // changed chip again without anyone touching lr; the decay then resumes
 // from there. The change is recorded and shown like a user's, marked Auto.
-func (t *Trainer) warmRestart(cause Command) {
+func (t *Trainer) warmRestart(cause Command) error {
 	switch cause.Kind {
 	case CmdRecalibrate, CmdUncalibrate, CmdDecalibrate, CmdChipSeed, CmdMode:
 	default:
-		return
+		return nil
 	}
 	base := t.baseLR
 	if !(t.lr() < base*(1-1e-9)) {
-		return // not decayed: nothing to restart
+		return nil // not decayed: nothing to restart
 	}
 	v := strconv.FormatFloat(base, 'g', -1, 64)
 	c := Command{Kind: CmdSet, Name: "lr", Value: v}
 	err := t.l.Set("lr", v)
 	t.recordAuto(c, err, "warm restart after "+commandText(cause))
-	if err == nil {
-		t.hyper = t.l.Config().Hyper
-		t.afterCommand(CmdSet)
+	if err != nil {
+		return nil // refused and recorded; the run goes on
 	}
+	t.hyper = t.l.Config().Hyper
+	return t.afterCommand(CmdSet)
 }
 
 // commandText is a command as a person would write it: "decalibrate 0.3".
@@ -176,8 +179,9 @@ func commandText(c Command) string {
 	return string(c.Kind)
 }
 
-// afterCommand tells consumers what an applied command changed.
-func (t *Trainer) afterCommand(k CommandKind) {
+// afterCommand tells consumers what an applied command changed. Its error
+// is the divergence the progress check finds (weights no longer finite).
+func (t *Trainer) afterCommand(k CommandKind) error {
 	switch k {
 	case CmdSet, CmdMode:
 		t.hub.publish(t.hyperEvent())
@@ -188,7 +192,7 @@ func (t *Trainer) afterCommand(k CommandKind) {
 	case CmdRecalibrate, CmdUncalibrate, CmdDecalibrate, CmdChipSeed, CmdMode:
 		t.emitSample(t.sampleIdx, true) // show the same sample on the changed chip
 	}
-	t.emitProgress(true)
+	return t.emitProgress(true)
 }
 
 // set changes a hyperparameter through the learner, or the number of

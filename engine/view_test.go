@@ -7,6 +7,7 @@ import (
 )
 
 func TestSampleViewAndChipView(t *testing.T) {
+	t.Parallel()
 	cfg, err := DefaultConfig("yinyang")
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ func FromLearner(l *engine.Learner, perNeuron bool) (*Graph, error) {
 	meta := map[string]h5.Value{
 		"inloop_version":      h5.Str(Version()),
 		"dataset":             h5.Str(cfg.Dataset),
-		"input_encoding":      h5.Str(engine.Encoding(cfg.Dataset)),
+		"input_encoding":      h5.Str(engine.Encoding(cfg)),
 		"readout":             h5.Str(engine.ReadoutRule(cfg.Dataset)),
 		"mode":                h5.Str(string(cfg.Mode)),
 		"chip_seed":           h5.I64(int64(cfg.ChipSeed)),
