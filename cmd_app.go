@@ -21,7 +21,9 @@ const appHelp = `usage: inloop [flags]
 
 The live app: trains a network in the loop on the emulated chip (by default
 Yin-Yang, chip mode, chip seed 1) and shows it; edit hyperparameters and the
-calibration while it runs. Quitting (q) stops the run with a checkpoint
+calibration while it runs. It trains until you pause or quit, unless
+--epochs bounds the run; at the end of a bounded run it waits for more
+epochs or a start over. Quitting (q) stops the run with a checkpoint
 (with --run-dir) and prints its summary. Press ? in the app for its keys.
 
 flags:`
@@ -40,6 +42,7 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cfg = sessionLength(fs, cfg)
 	if err := needTerminal(stdin, stdout); err != nil {
 		return err
 	}
@@ -52,6 +55,7 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	t.KeepOpen()
 	t.Start(ctx)
 	opts := tui.Options{Dataset: cfg.Dataset, StopOnQuit: true}
 	if cfg.Resume != "" {
@@ -80,6 +84,19 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "continue with: inloop --resume %s\n", sum.RunDir)
 	}
 	return nil
+}
+
+// sessionLength makes a new run of the app (local or served) a session
+// without an end, trained until the user pauses or quits, unless --epochs
+// bounds it; a resumed run keeps its own length. The train command keeps
+// the dataset's finite default.
+func sessionLength(fs *flag.FlagSet, cfg engine.Config) engine.Config {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "epochs" })
+	if !given && cfg.Resume == "" {
+		cfg.Epochs = 0
+	}
+	return cfg
 }
 
 // needTerminal refuses to start the app when its input or output is a

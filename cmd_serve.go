@@ -155,6 +155,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cfg = sessionLength(fs, cfg)
 	if cfg.Resume != "" && serve.Join(sf.join) != serve.JoinShared {
 		return usagef("--resume continues one run: use it with --join shared")
 	}
@@ -281,6 +282,7 @@ func runFactory(cfg engine.Config, started string) serve.TrainerFactory {
 		if err != nil {
 			return nil, err
 		}
+		t.KeepOpen()
 		return t, nil
 	}
 }
