@@ -93,6 +93,29 @@ type ChipEvent struct {
 	Calibration string
 	Params      []ParamMap // one per mismatched parameter
 	Failed      int        // circuits that failed calibration
+	// Failures lists each parameter a circuit missed in the calibration in
+	// force; Roles says what the network uses each circuit for (by circuit,
+	// as the maps; nil without a placed network).
+	Failures []CircuitFailure
+	Roles    []CircuitRole
+}
+
+// CircuitFailure is a circuit that missed a calibration target.
+type CircuitFailure struct {
+	Circuit         int
+	Param           string
+	Target, Reached float64 // in the parameter's unit
+}
+
+// CircuitRole is what the placed network uses one circuit for.
+type CircuitRole struct {
+	Layer  string // "hidden", "output", or "" for a circuit the network leaves unused
+	Index  int    // neuron within its layer
+	Neuron int    // logical neuron on the chip
+	Second bool   // the neuron's second circuit (adds a synapse column)
+	Rows   string // synapse rows carrying its sources, as ranges: "0–9, 24–263"
+	// Inputs and Hidden count the inputs and hidden neurons on those rows.
+	Inputs, Hidden int
 }
 
 // ParamMap holds one parameter over all 512 circuits in physical units, laid
@@ -103,6 +126,9 @@ type ParamMap struct {
 	Uncalibrated []float64
 	Calibrated   []float64 // nil until the chip was calibrated once
 	Current      []float64
+	// CapMem codes of each circuit before calibration and now; nil for a
+	// parameter without a cell (cadc_offset is corrected digitally).
+	UncalibratedCodes, Codes []uint16
 }
 
 // HyperEvent carries the hyperparameters in force. Never dropped.
@@ -119,6 +145,9 @@ type CommandEvent struct {
 	Command Command
 	Applied bool
 	Err     string // why it was refused
+	// Auto says why the trainer made this change itself, e.g. "warm
+	// restart after decalibrate 0.3"; "" for a user's command.
+	Auto string
 }
 
 // DoneEvent is the last event: the run ended (finished, stopped or failed).

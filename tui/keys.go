@@ -17,6 +17,7 @@ type KeyMap struct {
 	Up, Down, Prev, Next, Variant    key.Binding
 	Layer, Neuron                    key.Binding // membrane and raster panes
 	Smooth                           key.Binding // curves
+	Param, Scale                     key.Binding // mismatch
 	Edit, Submit                     key.Binding
 	Help, Quit, Interrupt            key.Binding
 }
@@ -34,8 +35,10 @@ func DefaultKeyMap() KeyMap {
 		Escape:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "unzoom/cancel")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous row/neuron")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next row/neuron")),
-		Prev:     key.NewBinding(key.WithKeys("left", "h", "["), key.WithHelp("←/h", "previous neuron/parameter")),
-		Next:     key.NewBinding(key.WithKeys("right", "l", "]"), key.WithHelp("→/l", "next neuron/parameter")),
+		Prev:     key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "previous neuron/circuit")),
+		Next:     key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "next neuron/circuit")),
+		Param:    key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[/]", "parameter")),
+		Scale:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "scale: state/all")),
 		Variant:  key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "uncal/cal/current map")),
 		Layer:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "hidden/output")),
 		Neuron:   key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "neuron by number")),
@@ -55,7 +58,7 @@ func (k KeyMap) paneKeys(p pane) []key.Binding {
 	case paneTraces, paneRaster:
 		return []key.Binding{k.Prev, k.Next, k.Layer, k.Neuron}
 	case paneMismatch:
-		return []key.Binding{k.Prev, k.Next, k.Variant}
+		return []key.Binding{k.Prev, k.Next, k.Param, k.Variant, k.Scale}
 	case paneCurves:
 		return []key.Binding{k.Smooth}
 	case paneParams:
@@ -74,7 +77,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Pause, k.Step, k.More, k.Save, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
-		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth, k.Variant},
+		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth},
+		{k.Param, k.Variant, k.Scale},
 		{k.Edit, k.Submit},
 	}
 }

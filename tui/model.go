@@ -61,8 +61,12 @@ type Model struct {
 	neuron  neuronChoice // the neuron the membrane pane shows
 	smooth  int          // curves: index in smoothLevels
 	param   int          // selected mismatch parameter
-	variant int          // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
-	row     int          // selected settings row
+	circuit int          // mismatch: the circuit under the inspector's cursor
+	// sharedScale: one colour scale over the three mismatch states.
+	sharedScale bool
+	die         dieGeometry // where the die was drawn, for the mouse
+	variant     int         // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
+	row         int         // selected settings row
 
 	editing bool
 	input   textinput.Model

@@ -364,7 +364,7 @@ func TestFocusZoomAndSelections(t *testing.T) {
 	if m.focus != paneParams {
 		t.Fatalf("focus %v after shift+tab", m.focus)
 	}
-	press(m, "tab", "tab", "tab", "l", "v")
+	press(m, "tab", "tab", "tab", "]", "v")
 	if m.focus != paneMismatch || m.param != 1 || m.variant != 0 || !strings.Contains(plain(m), "‹ reset ›") {
 		t.Fatalf("mismatch selection: focus %v param %d variant %d", m.focus, m.param, m.variant)
 	}
@@ -597,5 +597,59 @@ func TestNeuronChoice(t *testing.T) {
 	}
 	if pr := m.selectedProbe(); pr == nil || pr.Layer != "output" || pr.Index != 0 {
 		t.Fatalf("probe shown %+v", pr)
+	}
+}
+
+// TestCircuitInspector: the cursor selects a circuit by keys and mouse, the
+// inspector shows its role, values and codes from the chip event, failed
+// circuits are marked, and the colour scale is the state's own unless the
+// shared scale is asked for.
+func TestCircuitInspector(t *testing.T) {
+	m, _ := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	m.setFocus(paneMismatch)
+	press(m, "z") // zoomed: the inspector is a column beside the map
+	press(m, "right", "right")
+	if m.circuit != 2 || !strings.Contains(plain(m), "circuit 2 · H0 col 2") || !strings.Contains(plain(m), "hidden 1 · 1st circuit") {
+		t.Fatalf("circuit %d\n%s", m.circuit, plain(m))
+	}
+	press(m, "down")
+	if m.circuit != 2+m.die.cols {
+		t.Fatalf("↓ moved to %d, want one row (%d circuits) down", m.circuit, m.die.cols)
+	}
+	// The mouse picks the circuit under it, by the geometry drawn.
+	want := circuitsPerHemisphere + 37
+	cr := m.die.cellsOf(want)
+	m.Update(tea.MouseClickMsg{X: cr.X, Y: cr.Y, Button: tea.MouseLeft})
+	if m.circuit != want {
+		t.Fatalf("click on circuit %d's cells selected %d", want, m.circuit)
+	}
+	// Values and codes are the event's, for that circuit.
+	ev := demo.Chip(1, true)
+	leak := ev.Params[0]
+	line := m.paramLine(&leak, want, true)
+	if !strings.Contains(plain(m), line) || !strings.Contains(line, num(leak.Uncalibrated[want])+"→"+num(leak.Current[want])) ||
+		!strings.Contains(line, fmt.Sprintf("%d→%d", leak.UncalibratedCodes[want], leak.Codes[want])) {
+		t.Fatalf("leak line %q not shown or wrong:\n%s", line, plain(m))
+	}
+	// Circuit 300 failed τ_mem: marked on that map, and named in the inspector.
+	for m.state.chip.Params[m.param].Name != "tau_mem" {
+		press(m, "]")
+	}
+	plain(m) // draw the τ_mem map
+	fr := m.die.cellsOf(300)
+	if c := m.grid.At(fr.X, fr.Y); c.R != m.styles.NaN.R {
+		t.Errorf("failed circuit 300 drawn as %q", c.R)
+	}
+	m.circuit, m.dirty = 300, true
+	if out := plain(m); !strings.Contains(out, "× tau_mem missed 6") {
+		t.Errorf("failure not in the inspector:\n%s", out)
+	}
+	// The scale: the calibrated state's own range by default, all states with c.
+	if !strings.Contains(plain(m), "scale: this state") {
+		t.Error("default scale not the state's")
+	}
+	press(m, "c")
+	if !m.sharedScale || !strings.Contains(plain(m), "scale: all states") {
+		t.Error("c did not switch to the shared scale")
 	}
 }

@@ -108,6 +108,12 @@ func (m *Model) commandResult(ce engine.CommandEvent) {
 	}
 	label := commandLabel(ce.Command)
 	switch {
+	case ce.Auto != "" && ce.Applied:
+		msg := fmt.Sprintf("↻ %s: %s", label, ce.Auto)
+		if m.flash != "" && !m.flashBad {
+			msg = m.flash + " · " + msg
+		}
+		m.setFlash(msg, false)
 	case !ce.Applied:
 		m.setFlash(fmt.Sprintf("✗ %s refused: %s", label, ce.Err), true)
 	case ce.Command.Kind == engine.CmdSave:
@@ -198,6 +204,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.startEdit()
 	case key.Matches(msg, k.Variant):
 		m.variant = (m.variant + 1) % 3
+	case m.focus == paneMismatch && key.Matches(msg, k.Param):
+		d := 1
+		if msg.String() == "[" {
+			d = -1
+		}
+		if n := len(m.state.chip.Params); n > 0 {
+			m.param = ((m.param+d)%n + n) % n
+		}
+	case m.focus == paneMismatch && key.Matches(msg, k.Scale):
+		m.sharedScale = !m.sharedScale
 	case key.Matches(msg, k.Up):
 		m.move(-1, true)
 	case key.Matches(msg, k.Down):
@@ -253,8 +269,12 @@ func (m *Model) move(d int, vertical bool) {
 			m.neuron.step(&m.state.sample, d)
 		}
 		m.neuron.set = true
-	case paneMismatch:
-		m.param = wrap(m.param, len(m.state.chip.Params))
+	case paneMismatch: // the inspector's cursor: a circuit, or a row of them
+		step := d
+		if vertical {
+			step *= max(m.die.cols, 1)
+		}
+		m.circuit = ((m.circuit+step)%(2*circuitsPerHemisphere) + 2*circuitsPerHemisphere) % (2 * circuitsPerHemisphere)
 	case paneCurves:
 		if vertical { // ↑ smooths more
 			m.smooth = min(max(m.smooth-d, 0), len(smoothLevels)-1)
@@ -353,6 +373,9 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 				if i := m.lay.rowAt(ms.Y); i >= 0 {
 					m.row = i
 				}
+			}
+			if c, ok := m.die.circuitAt(ms.X, ms.Y); ok && p == paneMismatch {
+				m.circuit = c
 			}
 		}
 	}
