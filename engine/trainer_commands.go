@@ -39,7 +39,7 @@ func (c *commandQueue) take() []Command {
 }
 
 // commandNames lists the accepted command kinds for error messages.
-const commandNames = "pause, resume, step, stop, set, recalibrate, uncalibrate, decalibrate, chip-seed, mode, save"
+const commandNames = "pause, resume, step, stop, set, recalibrate, uncalibrate, decalibrate, chip-seed, mode, save, pace"
 
 // applyCommands applies the waiting commands in order. After a stop the
 // rest are refused. A non-nil error ends the run (a step that failed).
@@ -117,6 +117,11 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 			if refuse = t.l.SetMode(Mode(v)); refuse == nil {
 				t.mode = Mode(v)
 			}
+		}
+	case CmdPace:
+		var p float64
+		if p, refuse = ParsePace(c.Value); refuse == nil {
+			t.pace, t.nextBatch = p, time.Time{}
 		}
 	case CmdSave:
 		if t.run == nil {

@@ -129,3 +129,51 @@ func TestTrainerWarmRestartsLRAfterChipChanges(t *testing.T) {
 		t.Errorf("lr of steps 16, 17, 38: %v %v %v", fl.lrs[15], fl.lrs[16], fl.lrs[37])
 	}
 }
+
+// TestTrainerPace: a pace is applied (and shown in the progress), a bad
+// one refused with what is accepted; at a slow pace every batch is shown.
+func TestTrainerPace(t *testing.T) {
+	tr, _, err := fakeTrainer(fakeConfig(1, ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, cancel := eventChan(tr.Subscribe())
+	defer cancel()
+	tr.Send(Command{Kind: CmdPace, Value: "fast"})
+	tr.Send(Command{Kind: CmdPace, Value: "5"})
+	tr.Start(context.Background())
+	var steps []int
+	var cmds []CommandEvent
+	for e := range events {
+		switch e := e.(type) {
+		case ProgressEvent:
+			if len(cmds) == 2 && e.Pace != 5 {
+				t.Fatalf("progress at step %d shows pace %v, want 5", e.Step, e.Pace)
+			}
+			if len(steps) == 0 || steps[len(steps)-1] != e.Step {
+				steps = append(steps, e.Step)
+			}
+		case CommandEvent:
+			cmds = append(cmds, e)
+		}
+	}
+	if len(cmds) != 2 || cmds[0].Applied || !strings.Contains(cmds[0].Err, "full speed") || !cmds[1].Applied {
+		t.Fatalf("pace commands: %+v", cmds)
+	}
+	if !slices.Equal(steps, []int{0, 1, 2, 3, 4, 5}) {
+		t.Errorf("progress shown at steps %v, want every batch of the epoch", steps)
+	}
+	for _, c := range []struct {
+		in   string
+		want float64
+	}{{"full", 0}, {"0", 0}, {" 2.5 ", 2.5}, {"0.1", 0.1}} {
+		if p, err := ParsePace(c.in); err != nil || p != c.want {
+			t.Errorf("ParsePace(%q) = %v, %v", c.in, p, err)
+		}
+	}
+	for _, in := range []string{"-1", "0.01", "1e5", "NaN", ""} {
+		if _, err := ParsePace(in); err == nil {
+			t.Errorf("ParsePace(%q) accepted", in)
+		}
+	}
+}
