@@ -64,6 +64,7 @@ type Trainer struct {
 	epochs      int
 	hyper       Hyper
 	baseLR      float64 // lr before the per-epoch decay: configured or last set
+	hold        lrHold  // after a warm restart
 	mode        Mode
 	chipSeed    uint64
 	calibration string
@@ -466,10 +467,11 @@ func (t *Trainer) trainBatch(forced bool) error {
 func (t *Trainer) endEpoch() error {
 	t.l.EndEpoch()
 	t.hyper = t.l.Config().Hyper
-	t.hub.publish(t.hyperEvent()) // the learning rate decayed
 	if err := t.evaluate(); err != nil {
 		return err
 	}
+	t.holdLR()
+	t.hub.publish(t.hyperEvent()) // the learning rate decayed (or is held)
 	t.pos.Epoch++
 	t.pos.Offset, t.pos.Batch, t.pos.EpochSamples, t.pos.EpochCorrect = 0, 0, 0, 0
 	if err := t.checkpoint(); err != nil {
