@@ -14,6 +14,7 @@ const moreEpochs = 10
 type KeyMap struct {
 	Pause, Step, Save, More          key.Binding
 	Slower, Faster                   key.Binding
+	Export                           key.Binding // the running network as NIR
 	NextPane, PrevPane, Zoom, Escape key.Binding
 	Up, Down, Prev, Next, Variant    key.Binding
 	Layer, Neuron                    key.Binding // membrane and raster panes
@@ -31,6 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save checkpoint")),
 		Slower:   key.NewBinding(key.WithKeys("<", ","), key.WithHelp("<", "slower (down to 1 batch/s)")),
 		Faster:   key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "faster (up to full speed)")),
+		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export NIR")),
 		More:     key.NewBinding(key.WithKeys("+"), key.WithHelp("+", fmt.Sprintf("%d more epochs", moreEpochs))),
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
@@ -78,7 +80,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap: every binding, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Pause, k.Step, k.Slower, k.Faster, k.More, k.Save, k.Quit},
+		{k.Pause, k.Step, k.Slower, k.Faster, k.More, k.Save, k.Export, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
 		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth},
 		{k.Param, k.Variant, k.Scale},
