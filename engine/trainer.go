@@ -22,6 +22,8 @@ type trainee interface {
 	EndEpoch()
 	Evaluate(ds data.Dataset) (EvalStats, error)
 	SampleView(i int) (SampleEvent, error)
+	DecisionMap() (MapEvent, bool, error)
+	Confusion() []int
 	ChipView() ChipEvent
 	WeightStats() WeightStats
 	Set(name, value string) error
@@ -89,7 +91,8 @@ type Trainer struct {
 	rate        float64
 	lastProg    time.Time
 	lastSample  time.Time
-	sampleIdx   int // the training sample last viewed
+	lastMap     time.Time // decision map (decision.go)
+	sampleIdx   int       // the training sample last viewed
 }
 
 // RunConfigError is a configuration the trainer cannot run.
@@ -490,7 +493,7 @@ func (t *Trainer) evaluate() error {
 	if !finiteValues(es.Loss) {
 		return t.diverged("the test loss", es.Loss)
 	}
-	ev := EvalEvent{Step: t.pos.Step, Epoch: t.pos.Epoch, TestAccuracy: es.Accuracy, TestLoss: es.Loss, SpikesPerSample: es.SpikesPerSample}
+	ev := EvalEvent{Step: t.pos.Step, Epoch: t.pos.Epoch, TestAccuracy: es.Accuracy, TestLoss: es.Loss, SpikesPerSample: es.SpikesPerSample, Confusion: slices.Clone(t.l.Confusion())}
 	if t.pos.Offset >= t.trainSet.Len() {
 		ev.Epoch++ // evaluated at the end of the epoch
 	}
@@ -575,6 +578,7 @@ func (t *Trainer) emitSample(i int, forced bool) {
 		return
 	}
 	t.lastSample, t.sampleIdx = now, i
+	t.emitMap(forced)
 	s, err := t.l.SampleView(i)
 	if err != nil {
 		return

@@ -20,6 +20,7 @@ type KeyMap struct {
 	Layer, Neuron                    key.Binding // membrane and raster panes
 	Smooth                           key.Binding // curves
 	Param, Scale                     key.Binding // mismatch
+	MapPath                          key.Binding // decision map
 	Edit, Submit                     key.Binding
 	Help, Quit, Interrupt            key.Binding
 }
@@ -27,11 +28,12 @@ type KeyMap struct {
 // DefaultKeyMap returns the bindings the app starts with.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Pause:    key.NewBinding(key.WithKeys("space", "p"), key.WithHelp("space", "pause/resume")),
-		Step:     key.NewBinding(key.WithKeys("n", "."), key.WithHelp("n", "one batch (paused)")),
-		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save checkpoint")),
-		Slower:   key.NewBinding(key.WithKeys("<", ","), key.WithHelp("<", "slower (down to 1 batch/s)")),
-		Faster:   key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "faster (up to full speed)")),
+		Pause: key.NewBinding(key.WithKeys("space", "p"), key.WithHelp("space", "pause/resume")),
+		Step:  key.NewBinding(key.WithKeys("n", "."), key.WithHelp("n", "one batch (paused)")),
+		Save:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save checkpoint")),
+		// One help line for both pace keys (Faster is left out of FullHelp).
+		Slower:   key.NewBinding(key.WithKeys("<", ","), key.WithHelp("</>", "pace slower/faster")),
+		Faster:   key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "pace faster")),
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export NIR")),
 		More:     key.NewBinding(key.WithKeys("+"), key.WithHelp("+", fmt.Sprintf("%d more epochs", moreEpochs))),
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
@@ -48,6 +50,7 @@ func DefaultKeyMap() KeyMap {
 		Layer:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "hidden/output")),
 		Neuron:   key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "neuron by number")),
 		Smooth:   key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "smoothing")),
+		MapPath:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "map: chip/model")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit setting")),
 		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit row/apply edit")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -66,6 +69,8 @@ func (k KeyMap) paneKeys(p pane) []key.Binding {
 		return []key.Binding{k.Prev, k.Next, k.Param, k.Variant, k.Scale}
 	case paneCurves:
 		return []key.Binding{k.Smooth}
+	case paneMap:
+		return []key.Binding{k.MapPath}
 	case paneParams:
 		return []key.Binding{k.Up, k.Down, k.Edit}
 	}
@@ -80,10 +85,10 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap: every binding, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Pause, k.Step, k.Slower, k.Faster, k.More, k.Save, k.Export, k.Quit},
+		{k.Pause, k.Step, k.Slower, k.More, k.Save, k.Export, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
 		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth},
-		{k.Param, k.Variant, k.Scale},
+		{k.Param, k.Variant, k.Scale, k.MapPath},
 		{k.Edit, k.Submit},
 	}
 }
