@@ -28,6 +28,7 @@ type calibRecipe struct {
 	Targets   hw.Targets
 	Sigma     float64
 	DecalSeed uint64
+	Membrane  float64 `json:",omitempty"` // membrane noise SD, LSB; 0 = off
 }
 
 func (r calibRecipe) label() string {
@@ -44,7 +45,8 @@ var idealChips = false
 // recipeOf is the calibration recipe a Config asks for.
 func recipeOf(cfg Config) calibRecipe {
 	t, _ := parseTargets(cfg.Targets) // validateConfig checked them
-	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t}
+	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t,
+		Membrane: cfg.Hyper.MembraneNoise}
 	if cfg.Decalibrate > 0 {
 		r.State, r.Sigma, r.DecalSeed = "decalibrated", cfg.Decalibrate, cfg.Seed
 	}
@@ -54,7 +56,7 @@ func recipeOf(cfg Config) calibRecipe {
 // buildChip makes the die of r, brings it to r's calibration state and
 // places the network of l.
 func buildChip(r calibRecipe, l Layout) (*chipState, error) {
-	c := hw.New(hw.Options{ChipSeed: r.ChipSeed, NoiseSeed: r.NoiseSeed, Ideal: idealChips})
+	c := hw.New(hw.Options{ChipSeed: r.ChipSeed, NoiseSeed: r.NoiseSeed, Ideal: idealChips, Membrane: membraneOf(r.Membrane)})
 	cs := &chipState{chip: c, calib: r}
 	for p := range hw.NumParams {
 		cs.uncal[p] = c.Values(p)
@@ -68,6 +70,11 @@ func buildChip(r calibRecipe, l Layout) (*chipState, error) {
 	}
 	cs.placed = p
 	return cs, nil
+}
+
+// membraneOf is the chip's membrane noise for an SD in LSB (0 = off).
+func membraneOf(sd float64) hw.MembraneNoise {
+	return hw.MembraneNoise{Off: sd == 0, SD: sd}
 }
 
 // The calibration part of *hw.Chip, asserted so the engine builds while hw
