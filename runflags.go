@@ -14,7 +14,7 @@ import (
 )
 
 // runFlags are the flags of a training run common to train, the app and
-// serve (DESIGN.md §6). Everything a user may change during a run is also a
+// serve (docs/design.md §5). Everything a user may change during a run is also a
 // flag, registered from the engine's settings table (engine/hyper.go), so a
 // flag accepts what the app's settings pane accepts. Settings left unset
 // take the dataset's defaults (engine.DefaultConfig).

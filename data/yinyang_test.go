@@ -17,7 +17,7 @@ func TestMT19937FirstOutputs(t *testing.T) {
 	}
 }
 
-// TestYinYangVectors checks the fixed test vectors of data-notes §3.
+// TestYinYangVectors checks the fixed test vectors of docs/model.md §5.1.
 func TestYinYangVectors(t *testing.T) {
 	cases := []struct {
 		seed  uint32

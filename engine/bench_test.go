@@ -84,3 +84,20 @@ func BenchmarkTrainStepMNIST(b *testing.B) {
 		b.ReportMetric(float64(spikes)/B, "hidden-spikes/sample")
 	})
 }
+
+// BenchmarkSampleView is the app's per-view cost: one Yin-Yang sample rerun
+// on the chip with every neuron probed (the trainer does this at most every
+// sampleEvery).
+func BenchmarkSampleView(b *testing.B) {
+	cfg, _ := DefaultConfig("yinyang")
+	l, err := NewLearner(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := l.SampleView(i % 100); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -47,9 +47,13 @@ func cloneChip(e ChipEvent) ChipEvent {
 			p.Uncalibrated = slices.Clone(p.Uncalibrated)
 			p.Calibrated = slices.Clone(p.Calibrated)
 			p.Current = slices.Clone(p.Current)
+			p.UncalibratedCodes = slices.Clone(p.UncalibratedCodes)
+			p.Codes = slices.Clone(p.Codes)
 			ps[i] = p
 		}
 		e.Params = ps
 	}
+	e.Failures = slices.Clone(e.Failures)
+	e.Roles = slices.Clone(e.Roles)
 	return e
 }

@@ -7,7 +7,7 @@ import (
 	"inloop/hw"
 )
 
-// Unit conversions between the chip and the model (paper-spec §3.3).
+// Unit conversions between the chip and the model (docs/model.md §3.3).
 const (
 	cadcVolts   = 1.2 / 256 // V per CADC LSB
 	leakVolts   = 0.38      // V of model 0

@@ -5,8 +5,13 @@ package engine
 import (
 	"gonum.org/v1/gonum/blas/blas32"
 
+	"inloop/internal/cpu"
 	"inloop/internal/f32"
 )
+
+// hasAVX2 selects the kernels of kernels_amd64.s; the tests switch it off to
+// compare with the portable code.
+var hasAVX2 = cpu.HasAVX2()
 
 // scale sets x ← a·x.
 func scale(a float32, x []float32) {

@@ -1,16 +1,12 @@
+//go:build !noasm
+
 package engine
 
 import (
 	"slices"
 
-	"golang.org/x/sys/cpu"
-
 	"inloop/internal/f32"
 )
-
-// useAVX2 selects the kernels of kernels_amd64.s (the CPU and the OS support
-// AVX2); the tests switch it off to compare with the portable code.
-var useAVX2 = cpu.X86.HasAVX2
 
 // lif is lifGeneric: the AVX2 kernel takes the lanes in whole vectors of 8,
 // the portable code the last 0…7.
@@ -18,7 +14,7 @@ func lif(cur, mem, vh []float32, alpha, beta float32, idx []int32) []int32 {
 	n := len(vh)
 	cur, mem = cur[:n], mem[:n]
 	n8 := n &^ 7
-	if !useAVX2 || n8 == 0 {
+	if !hasAVX2 || n8 == 0 {
 		return lifGeneric(cur, mem, vh, alpha, beta, 0, idx)
 	}
 	l := len(idx)
@@ -34,7 +30,7 @@ func bwdHidden(gv, gi, gs, counts, vh []float32, beta, alpha, sb float32) {
 	n := len(gv)
 	gi, gs, counts, vh = gi[:n], gs[:n], counts[:n], vh[:n]
 	n8 := n &^ 7
-	if !useAVX2 {
+	if !hasAVX2 {
 		n8 = 0
 	}
 	if n8 > 0 {
@@ -49,7 +45,7 @@ func addToRows(dst []float32, offs []int32, src []float32) {
 	if len(src) == 0 || len(offs) == 0 {
 		return
 	}
-	if !useAVX2 {
+	if !hasAVX2 {
 		addToRowsGeneric(dst, offs, src)
 		return
 	}
@@ -63,7 +59,7 @@ func comb(dst, w []float32, offs []int32, g []float32) {
 	if len(dst) == 0 {
 		return
 	}
-	if !useAVX2 || len(offs) == 0 {
+	if !hasAVX2 || len(offs) == 0 {
 		combGeneric(dst, w, offs, g)
 		return
 	}
@@ -88,7 +84,7 @@ func adamUpdate(p, g, m, v []float32, k adamArgs) {
 	n := len(p)
 	g, m, v = g[:n], m[:n], v[:n]
 	n8 := n &^ 7
-	if !useAVX2 || n8 == 0 {
+	if !hasAVX2 || n8 == 0 {
 		adamGeneric(p, g, m, v, k)
 		return
 	}

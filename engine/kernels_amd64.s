@@ -1,3 +1,5 @@
+//go:build !noasm
+
 // Element-wise and row kernels of the software model (AVX2). Each lane goes
 // through the same IEEE single-precision operations, in the same order and
 // with the same rounding, as the portable Go code in kernels.go; no FMA.

@@ -1,11 +1,8 @@
-//go:build !amd64
+//go:build !amd64 || noasm
 
 package engine
 
 import "inloop/internal/f32"
-
-// useAVX2 is false off amd64: the portable code runs.
-var useAVX2 = false
 
 func lif(cur, mem, vh []float32, alpha, beta float32, idx []int32) []int32 {
 	return lifGeneric(cur, mem, vh, alpha, beta, 0, idx)

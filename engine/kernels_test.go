@@ -41,11 +41,11 @@ func sameBits(t *testing.T, what string, a, b []float32) {
 var kernelSizes = []int{1, 2, 5, 7, 8, 9, 10, 15, 16, 17, 31, 33, 63, 64, 65, 127, 128, 129, 200, 246, 256, 300}
 
 func TestKernelsMatchPortable(t *testing.T) {
-	if !useAVX2 {
+	if !hasAVX2 {
 		t.Log("no AVX2: the vector kernels are not tested on this CPU")
 	}
-	vec := useAVX2
-	defer func() { useAVX2 = vec }()
+	vec := hasAVX2
+	defer func() { hasAVX2 = vec }()
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, n := range kernelSizes {
 		for rep := range 4 {
@@ -59,9 +59,9 @@ func TestKernelsMatchPortable(t *testing.T) {
 				return c, m, vh, idx
 			}
 			c1, m1, v1, i1 := run()
-			useAVX2 = false
+			hasAVX2 = false
 			c2, m2, v2, i2 := run()
-			useAVX2 = vec
+			hasAVX2 = vec
 			sameBits(t, "lif cur", c1, c2)
 			sameBits(t, "lif mem", m1, m2)
 			sameBits(t, "lif vh", v1, v2)
@@ -77,9 +77,9 @@ func TestKernelsMatchPortable(t *testing.T) {
 				return a, b
 			}
 			a1, b1 := runB()
-			useAVX2 = false
+			hasAVX2 = false
 			a2, b2 := runB()
-			useAVX2 = vec
+			hasAVX2 = vec
 			sameBits(t, "bwd gv", a1, a2)
 			sameBits(t, "bwd gi", b1, b2)
 
@@ -105,9 +105,9 @@ func TestKernelsMatchPortable(t *testing.T) {
 				return d, c
 			}
 			d1, e1 := runR()
-			useAVX2 = false
+			hasAVX2 = false
 			d2, e2 := runR()
-			useAVX2 = vec
+			hasAVX2 = vec
 			sameBits(t, "addToRows", d1, d2)
 			sameBits(t, "comb", e1, e2)
 		}
@@ -116,6 +116,7 @@ func TestKernelsMatchPortable(t *testing.T) {
 
 // TestCombIsClearAddRow: comb is what clear and addRow per row compute.
 func TestCombIsClearAddRow(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(9, 9))
 	for _, n := range kernelSizes {
 		w := kernelValues(rng, 10*n)
@@ -146,6 +147,7 @@ func expand(g []float32, offs []int32, n, rows int) []float32 {
 
 // TestAddToRowsPanics: rows outside dst are refused.
 func TestAddToRowsPanics(t *testing.T) {
+	t.Parallel()
 	for _, offs := range [][]int32{{-1}, {3}, {0, 1 << 30}} {
 		func() {
 			defer func() {
@@ -178,8 +180,8 @@ func TestForwardHiddenMatchesReference(t *testing.T) {
 				idx, val, start := slices.Clone(tp.hidden.idx), slices.Clone(tp.hidden.val), slices.Clone(tp.hidden.start)
 				for _, vec := range []bool{true, false} {
 					func() {
-						defer func(v bool) { useAVX2 = v }(useAVX2)
-						useAVX2 = useAVX2 && vec
+						defer func(v bool) { hasAVX2 = v }(hasAVX2)
+						hasAVX2 = hasAVX2 && vec
 						n.m.forwardHidden(&n.w, tp)
 					}()
 					sameBits(t, "vh", tp.vh, vh)
@@ -206,8 +208,8 @@ func TestGradientPortableKernels(t *testing.T) {
 		var grads [2][]float32
 		for v, vec := range []bool{true, false} {
 			func() {
-				defer func(u bool) { useAVX2 = u }(useAVX2)
-				useAVX2 = useAVX2 && vec
+				defer func(u bool) { hasAVX2 = u }(hasAVX2)
+				hasAVX2 = hasAVX2 && vec
 				n := newNet(l, 50)
 				initWeights(n.w, l, 1e-3, rand.New(rand.NewPCG(1, 2)))
 				for i := range n.w.In {
@@ -248,14 +250,14 @@ func TestUpdateFusedMatchesPasses(t *testing.T) {
 				for i, n := range nets {
 					copy(n.grad.All, g)
 					func() {
-						defer func(v bool) { useAVX2 = v }(useAVX2)
+						defer func(v bool) { hasAVX2 = v }(hasAVX2)
 						switch i {
 						case 0:
 							n.update(1e-2, l2, keep)
 						case 1:
 							n.update(1e-2, l2, nil)
 						case 2:
-							useAVX2 = false
+							hasAVX2 = false
 							n.update(1e-2, l2, nil)
 						}
 					}()

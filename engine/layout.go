@@ -41,7 +41,7 @@ func (l Layout) String() string {
 }
 
 // Check verifies the layout against the chip's fan-in and neuron budget
-// (paper-spec §2.8): a hidden neuron sees Inputs (+Hidden if recurrent)
+// (docs/model.md §2.1): a hidden neuron sees Inputs (+Hidden if recurrent)
 // signed sources, an output sees Hidden, and all neurons share 256 logical
 // neurons.
 func (l Layout) Check() error {
@@ -64,7 +64,7 @@ func (l Layout) Check() error {
 }
 
 // decays returns the per-step decay factors α = exp(−Δt/τ_syn) and
-// β = exp(−Δt/τ_mem) of paper-spec §3.2.
+// β = exp(−Δt/τ_mem) of docs/model.md §3.2.
 func (l Layout) decays() (alpha, beta float32) {
 	return float32(math.Exp(-l.Dt / l.TauSyn)), float32(math.Exp(-l.Dt / l.TauMem))
 }
@@ -73,7 +73,7 @@ func (l Layout) decays() (alpha, beta float32) {
 // is input→hidden, hidden→output, then hidden→hidden if recurrent.
 func (l Layout) network() hw.Network {
 	n := hw.Network{Inputs: l.Inputs, Neurons: l.Hidden + l.Outputs,
-		// The readout neurons integrate without spiking (paper-spec §3.2).
+		// The readout neurons integrate without spiking (docs/model.md §3.2).
 		Integrators: hw.Population{Offset: l.Hidden, Size: l.Outputs}}
 	n.Projections = append(n.Projections,
 		hw.Projection{Pre: hw.Population{External: true, Size: l.Inputs}, PostOffset: 0, PostSize: l.Hidden, Weights: make([]int8, l.Inputs*l.Hidden)},

@@ -53,11 +53,11 @@ func NewLearner(cfg Config) (*Learner, error) {
 		return nil, err
 	}
 	r, _ := recipeFor(cfg.Dataset)
-	train, err := loadSplit(cfg, r, data.Train)
+	train, err := loadSplit(cfg, data.Train)
 	if err != nil {
 		return nil, err
 	}
-	test, err := loadSplit(cfg, r, data.Test)
+	test, err := loadSplit(cfg, data.Test)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +69,12 @@ func NewLearner(cfg Config) (*Learner, error) {
 	ln.net = newNet(l, float32(cfg.Hyper.SurrogateBeta))
 	initWeights(ln.net.w, l, r.initMean, rand.New(rand.NewPCG(cfg.Seed, 0x1417)))
 	clampHidden(ln.net.w, hiddenLimit)
+	if cfg.Init != nil {
+		if err := ln.SetNetwork(*cfg.Init); err != nil {
+			return nil, err
+		}
+		ln.cfg.Init = nil
+	}
 	ln.masked = newWeights(l)
 	ln.keep = make([]bool, l.Hidden)
 	if cfg.Mode != ModeSoftware {
@@ -80,10 +86,11 @@ func NewLearner(cfg Config) (*Learner, error) {
 }
 
 // loadSplit opens one split of the dataset of cfg (Yin-Yang with the
-// recipe's encoding).
-func loadSplit(cfg Config, r recipe, split data.Split) (data.Dataset, error) {
+// encoding of cfg).
+func loadSplit(cfg Config, split data.Split) (data.Dataset, error) {
 	if cfg.Dataset == "yinyang" {
-		return newYinYangDithered(split, r.repeat, 1.7, yinyangLate, hw.CADCPeriod)
+		repeat, late := yinyangEncoding(cfg)
+		return newYinYangDithered(split, repeat, 1.7, late, hw.CADCPeriod)
 	}
 	return data.Load(cfg.Dataset, cfg.DataDir, split)
 }
@@ -136,7 +143,7 @@ func (l *Learner) Step(idx []int, seed uint64) (BatchStats, error) {
 		}
 	}
 	c := float32(1)
-	if !simulate && outputGainInModel {
+	if !simulate && !l.cfg.UnitOutputGain {
 		// The chip's readout sees W_out·s_o/240: model it, so the
 		// gradient is of the network the chip ran.
 		c = float32(l.chip.placed.outScale / hiddenScale)
@@ -305,7 +312,3 @@ func sdOf(sum, sq, n float64) float64 {
 	m := sum / n
 	return math.Sqrt(math.Max(0, sq/n-m*m))
 }
-
-// outputGainInModel makes the in-the-loop backward pass use the output
-// weights at the gain the chip applies (s_o/240) instead of 1.
-var outputGainInModel = true

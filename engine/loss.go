@@ -12,7 +12,7 @@ const (
 	ReadoutSum
 )
 
-// lossTerms are the per-sample loss settings of paper-spec §6.
+// lossTerms are the per-sample loss settings of docs/model.md §4.3.
 type lossTerms struct {
 	readout Readout
 	scale   float32 // readout scale (10)

@@ -2,7 +2,7 @@ package engine
 
 import "inloop/internal/f32"
 
-// model is the discrete network of paper-spec §3.2 on the readout grid, in
+// model is the discrete network of docs/model.md §3.2 on the readout grid, in
 // model units (leak 0, threshold 1, C = 1). Per step t = 0 … T−2:
 //
 //	I[t+1] = α·I[t] + W_in·x[t] (+ W_rec·S[t])

@@ -3,7 +3,7 @@ package engine
 import "math"
 
 // hiddenLimit is the largest hidden weight magnitude the chip represents at
-// the fixed hidden scale: 63/240 (paper-spec §3.3).
+// the fixed hidden scale: 63/240 (docs/model.md §3.3).
 const hiddenLimit = float32(63.0 / hiddenScale)
 
 // net is the trainable network: layout, software weights, optimiser and the

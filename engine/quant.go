@@ -2,7 +2,7 @@ package engine
 
 import "math"
 
-// Weight transfer to the chip (paper-spec §3.3): hardware integer =
+// Weight transfer to the chip (docs/model.md §3.3): hardware integer =
 // round(scale·w), clipped to ±63.
 const (
 	hiddenScale    = 240.0 // fixed scale of input and recurrent weights

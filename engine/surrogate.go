@@ -3,7 +3,7 @@ package engine
 import "math"
 
 // superSpike is the SuperSpike surrogate derivative of the spike with
-// respect to the membrane (paper-spec §5):
+// respect to the membrane (docs/model.md §4.2):
 //
 //	∂S/∂V ≈ 1 / (β·|V − ϑ| + 1)²,  ϑ = 1 in model units.
 func superSpike(v, beta float32) float32 {

@@ -58,8 +58,8 @@ func (t *Trainer) applyCommands() (stop bool, err error) {
 }
 
 // apply applies one command and records it as applied or refused. Only a
-// failed training step returns an error; bad values are refused and the
-// run goes on.
+// failed training step or weights left non-finite return an error; bad
+// values are refused and the run goes on.
 func (t *Trainer) apply(c Command) (stop bool, err error) {
 	var refuse error
 	switch c.Kind {
@@ -72,8 +72,8 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 		switch {
 		case !t.paused:
 			refuse = errors.New("step runs one batch while paused; pause first")
-		case t.pos.Epoch >= t.epochs:
-			refuse = errors.New("the run has trained all its epochs")
+		case t.finished():
+			refuse = errors.New("the run has trained all its epochs: give it more epochs first")
 		default:
 			if err := t.trainBatch(true); err != nil {
 				t.record(c, nil)
@@ -134,13 +134,14 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 	}
 	t.record(c, refuse)
 	if refuse == nil {
-		t.afterCommand(c.Kind)
+		return false, t.afterCommand(c.Kind)
 	}
 	return false, nil
 }
 
-// afterCommand tells consumers what an applied command changed.
-func (t *Trainer) afterCommand(k CommandKind) {
+// afterCommand tells consumers what an applied command changed. Its error
+// is the divergence the progress check finds (weights no longer finite).
+func (t *Trainer) afterCommand(k CommandKind) error {
 	switch k {
 	case CmdSet, CmdMode:
 		t.hub.publish(t.hyperEvent())
@@ -151,7 +152,7 @@ func (t *Trainer) afterCommand(k CommandKind) {
 	case CmdRecalibrate, CmdUncalibrate, CmdDecalibrate, CmdChipSeed, CmdMode:
 		t.emitSample(t.sampleIdx, true) // show the same sample on the changed chip
 	}
-	t.emitProgress(true)
+	return t.emitProgress(true)
 }
 
 // set changes a hyperparameter through the learner, or the number of

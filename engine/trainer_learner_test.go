@@ -74,6 +74,7 @@ func evalsOf(t *testing.T, tr *Trainer) ([]EvalEvent, Summary) {
 // of its epoch and resumes it: the final evaluation must be the
 // uninterrupted run's, to the last bit.
 func TestTrainerRealLearnerResumeMidEpoch(t *testing.T) {
+	t.Parallel()
 	whole, wsum := evalsOf(t, realTrainer(t, tinyYinYang(t, ""), nil))
 	dir := t.TempDir()
 	first := realTrainer(t, tinyYinYang(t, dir), func(tr **Trainer, k int) {
@@ -100,6 +101,7 @@ func TestTrainerRealLearnerResumeMidEpoch(t *testing.T) {
 // step: the app watching a run must not change what it learns. Both runs
 // stop after 40 steps and evaluate there.
 func TestTrainerSampleViewsDoNotChangeTraining(t *testing.T) {
+	t.Parallel()
 	plain, _ := evalsOf(t, realTrainer(t, tinyYinYang(t, ""), func(tr **Trainer, k int) {
 		if k == 40 {
 			(*tr).Send(Command{Kind: CmdStop})

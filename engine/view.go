@@ -6,13 +6,18 @@ import (
 	"inloop/hw"
 )
 
-// probeHidden is how many hidden neurons SampleView probes.
-const probeHidden = 2
+// viewProbeDt is the spacing of the true membrane points in a sample view,
+// µs: about three points per CADC frame, which a pane of up to 200 columns
+// resolves; every neuron is probed, so finer points would cost training time
+// (BENCHMARKS.md, BenchmarkSampleView).
+const viewProbeDt = 0.5
 
-// SampleView runs training sample i once more with probes on and returns the
-// app's view of it: on the chip in chip and transfer mode (the chip's noise
-// sequence is restored afterwards, so viewing never changes training), in
-// the software model otherwise.
+// SampleView runs training sample i once more with every neuron probed and
+// returns the app's view of it: on the chip in chip and transfer mode (the
+// chip's noise sequence is restored afterwards, so viewing never changes
+// training), in the software model otherwise. Probes holds every hidden
+// neuron, then every output neuron, each in index order, so a viewer can
+// show any of them.
 func (l *Learner) SampleView(i int) (SampleEvent, error) {
 	if i < 0 || i >= l.train.Len() {
 		return SampleEvent{}, fmt.Errorf("sample %d out of range (accepted: 0..%d)", i, l.train.Len()-1)
@@ -21,14 +26,6 @@ func (l *Learner) SampleView(i int) (SampleEvent, error) {
 	var tp tape
 	tp.size(L)
 	binInputs(&tp, l.train.Sample(i), L.Dt, L.Inputs)
-	// The software model picks the hidden neurons worth probing: the first
-	// to spike (neurons 0, 1, … if it stays silent).
-	var model tape
-	model.size(L)
-	model.in, model.label = tp.in, tp.label
-	l.net.m.forward(&l.net.w, &model)
-	hidden := firstSpiking(&model.hidden, probeHidden, L.Hidden)
-
 	ev := SampleEvent{
 		Step: l.net.opt.T, Label: tp.label, Classes: l.train.Classes(),
 		Window: float64(L.Steps) * L.Dt, Dt: L.Dt,
@@ -41,33 +38,11 @@ func (l *Learner) SampleView(i int) (SampleEvent, error) {
 		}
 	}
 	if l.chip == nil || l.cfg.Mode == ModeSoftware {
-		l.softwareView(&ev, &model, hidden)
+		l.net.m.forward(&l.net.w, &tp)
+		l.softwareView(&ev, &tp)
 		return ev, nil
 	}
-	return ev, l.chipView(&ev, &tp, hidden)
-}
-
-// firstSpiking returns up to n distinct neurons in order of their first
-// spike, padded with the lowest unused indices.
-func firstSpiking(s *spikes, n, total int) []int {
-	var out []int
-	seen := map[int]bool{}
-	for _, j := range s.idx {
-		if len(out) == n {
-			break
-		}
-		if !seen[int(j)] {
-			seen[int(j)] = true
-			out = append(out, int(j))
-		}
-	}
-	for j := 0; len(out) < min(n, total); j++ {
-		if !seen[j] {
-			seen[j] = true
-			out = append(out, j)
-		}
-	}
-	return out
+	return ev, l.chipView(&ev, &tp)
 }
 
 // modelToLSB converts a model membrane to nominal CADC LSB (leak 80,
@@ -76,7 +51,7 @@ func modelToLSB(v float32) float64 {
 	return (float64(v)*thresholdDV + leakVolts) / cadcVolts
 }
 
-func (l *Learner) softwareView(ev *SampleEvent, tp *tape, hidden []int) {
+func (l *Learner) softwareView(ev *SampleEvent, tp *tape) {
 	L := l.layout
 	lt := l.lossTerms()
 	_, ev.Prediction = lt.eval(tp, L.Outputs, false, 0)
@@ -94,16 +69,15 @@ func (l *Learner) softwareView(ev *SampleEvent, tp *tape, hidden []int) {
 		}
 		ev.Probes = append(ev.Probes, p)
 	}
-	for _, j := range hidden {
+	for j := range L.Hidden {
 		probe("hidden", j, j, func(f int) float32 { return tp.vh[f*L.Hidden+j] })
-		for _, s := range ev.HiddenSpikes {
-			if s.Index == j {
-				ev.Probes[len(ev.Probes)-1].Spikes = append(ev.Probes[len(ev.Probes)-1].Spikes, s.Time)
-			}
-		}
 	}
-	k := ev.Prediction
-	probe("output", k, L.Hidden+k, func(f int) float32 { return tp.vo[f*L.Outputs+k] })
+	for _, s := range ev.HiddenSpikes {
+		ev.Probes[s.Index].Spikes = append(ev.Probes[s.Index].Spikes, s.Time)
+	}
+	for k := range L.Outputs {
+		probe("output", k, L.Hidden+k, func(f int) float32 { return tp.vo[f*L.Outputs+k] })
+	}
 }
 
 func outputTraces(tp *tape, L Layout) [][]float64 {
@@ -117,20 +91,20 @@ func outputTraces(tp *tape, L Layout) [][]float64 {
 	return out
 }
 
-func (l *Learner) chipView(ev *SampleEvent, tp *tape, hidden []int) error {
+func (l *Learner) chipView(ev *SampleEvent, tp *tape) error {
 	L := l.layout
 	cs := l.chip
 	p := cs.placed
 	if err := p.write(&l.net.w, L); err != nil {
 		return err
 	}
-	probes := append([]int(nil), hidden...)
-	for k := range L.Outputs {
-		probes = append(probes, L.Hidden+k)
+	probes := make([]int, L.Hidden+L.Outputs)
+	for j := range probes {
+		probes[j] = j
 	}
 	seq := cs.chip.Sequence()
 	stim := stimulus(tp, L.Dt, nil)
-	obs, err := cs.chip.Run([]hw.Stimulus{stim}, hw.RunOptions{Frames: L.Steps, Period: L.Dt, Probe: probes})
+	obs, err := cs.chip.Run([]hw.Stimulus{stim}, hw.RunOptions{Frames: L.Steps, Period: L.Dt, Probe: probes, ProbeDt: viewProbeDt})
 	cs.chip.SetSequence(seq)
 	if err != nil {
 		return fmt.Errorf("sample view: %w", err)
@@ -144,28 +118,25 @@ func (l *Learner) chipView(ev *SampleEvent, tp *tape, hidden []int) error {
 			ev.HiddenSpikes = append(ev.HiddenSpikes, SpikeAt{Index: int(s.Neuron), Time: float64(s.Tick) * hw.EventTick})
 		}
 	}
-	addProbe := func(layer string, idx, neuron int) {
-		pt := ProbeTrace{Layer: layer, Index: idx, Neuron: neuron, CADCDt: L.Dt}
+	ev.Probes = make([]ProbeTrace, len(probes))
+	for i, neuron := range probes {
+		pt := ProbeTrace{Layer: "hidden", Index: neuron, Neuron: neuron, CADCDt: L.Dt}
+		if neuron >= L.Hidden {
+			pt.Layer, pt.Index = "output", neuron-L.Hidden
+		}
+		pt.CADC = make([]float64, ob.Frames)
 		for f := range ob.Frames {
-			pt.CADC = append(pt.CADC, float64(ob.CADC[f*p.net.Neurons+neuron]))
+			pt.CADC[f] = float64(ob.CADC[f*p.net.Neurons+neuron])
 		}
-		for _, tr := range ob.Probe {
-			if tr.Neuron == neuron {
-				pt.True = append([]float64(nil), tr.V...)
-				pt.TrueDt = tr.Dt
-			}
-		}
-		for _, s := range ob.Spikes {
-			if int(s.Neuron) == neuron {
-				pt.Spikes = append(pt.Spikes, float64(s.Tick)*hw.EventTick)
-			}
-		}
+		tr := ob.Probe[i] // in the order asked
+		pt.True, pt.TrueDt = tr.V, tr.Dt
 		pt.Leak, pt.Threshold = cs.chip.NeuronLevels(neuron)
-		ev.Probes = append(ev.Probes, pt)
+		ev.Probes[i] = pt
 	}
-	for _, j := range hidden {
-		addProbe("hidden", j, j)
+	for _, s := range ob.Spikes {
+		if n := int(s.Neuron); n < len(ev.Probes) {
+			ev.Probes[n].Spikes = append(ev.Probes[n].Spikes, float64(s.Tick)*hw.EventTick)
+		}
 	}
-	addProbe("output", ev.Prediction, L.Hidden+ev.Prediction)
 	return nil
 }

@@ -42,7 +42,7 @@ func (w Weights) clone(l Layout) Weights {
 	return c
 }
 
-// initWeights draws the paper's initialisation (paper-spec §6.1): hidden
+// initWeights draws the paper's initialisation (docs/model.md §4.4): hidden
 // N(mean, 0.7(1−β)/√fan-in), output N(0, 0.7(1−β)/√Hidden), β the membrane
 // decay per step. The hidden layer starts quiescent; the surrogate gradient
 // still reaches it.

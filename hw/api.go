@@ -42,7 +42,7 @@ const (
 	Decalibrated                   // calibrated to per-neuron targets drawn with SD σ_d
 )
 
-// Targets are calibration targets, as in paper-spec §2.2.
+// Targets are calibration targets, as in docs/model.md §2.2.
 type Targets struct {
 	Leak       float64 `json:"leak"`       // CADC LSB
 	Reset      float64 `json:"reset"`      // CADC LSB

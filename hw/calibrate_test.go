@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// shrinkLimits are calix's regression limits (paper-spec §2.6): calibrated SD
+// shrinkLimits are calix's regression limits (docs/model.md §2.4): calibrated SD
 // over uncalibrated SD, per parameter.
 var shrinkLimits = map[Param]float64{ParamLeak: 0.3, ParamReset: 0.2, ParamThreshold: 0.35, ParamTauMem: 0.45, ParamTauSyn: 0.2}
 

@@ -12,7 +12,7 @@
 // hardware weight unit moves the synaptic current by SynapticCurrentPerWeight
 // (≈0.228 LSB/µs), a PSP peaking at ≈0.50 LSB for τ_mem = τ_syn = 6 µs: the
 // training model's hidden scale 240 then gives its unit-weight PSP of 1.71
-// threshold distances (paper-spec §3.3).
+// threshold distances (docs/model.md §3.3).
 //
 // Layout: a logical neuron n is the circuit pair 2n, 2n+1 of hemisphere n/128
 // (the first fires and is read out; leak, τ_mem and τ_syn are the pair's

@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "textflag.h"
 
 // func eventTicksAVX2(ev *Event, n int, t0, tick, half, one, magic, maxTime float64, last int32, stride int32, ticks *int64, rows *int32) int

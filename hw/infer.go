@@ -6,7 +6,7 @@ import (
 )
 
 // InferenceInterval is the time between images in the fast inference mode,
-// µs (paper §4.3: one image every 11.8 µs, > 85,000 images/s).
+// µs (docs/model.md §2.6: one image every 11.8 µs, > 85,000 images/s).
 const InferenceInterval = 11.8
 
 // InferOptions configure the fast inference mode.
@@ -36,7 +36,7 @@ type Inference struct {
 	Spikes int
 }
 
-// Infer classifies every sample of batch in the fast mode of paper §4.3:
+// Infer classifies every sample of batch in the fast mode of docs/model.md §2.6:
 // each image starts from reset at its first event, CADC frames of the
 // readout neurons are taken every Period, and the PPU resets the chip
 // Window µs after onset, so the next image can follow InferenceInterval µs

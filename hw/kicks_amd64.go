@@ -1,3 +1,5 @@
+//go:build !noasm
+
 package hw
 
 // addKicksVector adds the kicks of neurons j…j+len(row)−1 to row (a

@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "textflag.h"
 
 // lane·kickMulNeuron for lanes 0…7, then 8·kickMulNeuron, kickMul1, kickMul2

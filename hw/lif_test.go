@@ -75,7 +75,7 @@ func TestPSPClosedForm(t *testing.T) {
 
 // TestPSPPeak checks the peak time and height of the kernel, t* =
 // ln(τs/τm)·τm·τs/(τs−τm), and the PSP of one hardware weight unit at the
-// default targets (≈0.50 LSB, matching the model scale of paper-spec §3.3).
+// default targets (≈0.50 LSB, matching the model scale of docs/model.md §3.3).
 func TestPSPPeak(t *testing.T) {
 	for _, cs := range []struct{ tm, ts float64 }{{6, 3}, {3, 6}, {6, 6}, {6, 6 + 1e-9}} {
 		d := 1/cs.tm - 1/cs.ts

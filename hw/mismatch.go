@@ -9,7 +9,7 @@ import "math"
 // Uncalibrated (default codes) this gives leak and reset SD ≈ 12 LSB,
 // threshold ≈ 14 LSB (threshold − leak ≈ 26 % normalised), τ ≈ 25 %, synaptic
 // gain ≈ 15 %, refractory ≈ 0.15 µs, synapse gain ≈ 7 %: clearly
-// heterogeneous and below the 50 % that paper-spec §2.6 says exceeds an
+// heterogeneous and below the 50 % that docs/model.md §2.3 says exceeds an
 // uncalibrated chip.
 const (
 	sdPotentialOffset = 12.0 // LSB, leak and reset

@@ -46,14 +46,13 @@ import (
 // it and is the same for every neuron, so a neuron with longer time
 // constants fluctuates more, as a physical noise current would make it.
 //
-// The default σ_V. No BrainScaleS-2 measurement of membrane noise in the
-// spiking mode was found (paper-spec.md §2.6 and §11: "not given"); the
-// published figure for trial-to-trial variability of CADC readouts is the
-// hxtorch mock of the BSS-2 MAC mode, 2 LSB SD per readout (paper-spec.md
-// §2.6, [HXT] perceptron/constants.h). A resting neuron read by the CADC
-// here varies from trial to trial by the readout noise (1 LSB), the leak
-// offset (1 LSB) and σ_V together; σ_V = √(2² − 1² − 1²) = 1.4 LSB makes
-// that sum the published 2 LSB.
+// The default σ_V (docs/model.md §2.3 gives the source): no BrainScaleS-2
+// measurement of membrane noise in the spiking mode was found; the
+// published trial-to-trial figure is 2 LSB SD per CADC readout (the hxtorch
+// mock of the chip's MAC mode). A resting neuron read by the CADC here
+// varies from trial to trial by the readout noise (1 LSB), the leak offset
+// (1 LSB) and σ_V together; σ_V = √(2² − 1² − 1²) ≈ 1.4 LSB makes that the
+// published 2 LSB.
 const (
 	DefaultMembraneNoiseSD       = 1.4 // LSB
 	DefaultMembraneNoiseInterval = 1.7 // µs

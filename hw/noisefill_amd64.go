@@ -1,3 +1,5 @@
+//go:build !noasm
+
 package hw
 
 // fillBlocks sets dst (a multiple of 5 long) to deviates scaled by sd, five

@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "textflag.h"
 
 // DRAW sets res to the next output of the xoshiro256** generator whose state

@@ -30,7 +30,7 @@ const (
 // per µs, that one unit of hardware weight causes on a nominal circuit (gain
 // 1, nominal synapse). It is chosen so the chip matches the training model:
 // a unit model weight (hardware weight 240) with τ_mem = τ_syn = 6 µs peaks at
-// ≈1.71 threshold distances in the 1.7 µs discrete model (paper-spec §3.3),
+// ≈1.71 threshold distances in the 1.7 µs discrete model (docs/model.md §3.3),
 // i.e. q·Δt·e^(−Δt/τ) = 70 LSB/240 per hardware unit, q ≈ 0.228 LSB/µs; the
 // continuous PSP of one hardware unit then peaks at q·τ/e ≈ 0.50 LSB.
 const SynapticCurrentPerWeight = 70.0 / 240.0 / (1.7 * 0.7533)
@@ -95,7 +95,7 @@ func (s CalibState) String() string {
 }
 
 // DefaultTargets are the calibration targets of the paper's MNIST runs
-// (paper-spec §2.2): leak and reset 80, threshold 150 CADC LSB, τ_mem = τ_syn
+// (docs/model.md §2.2): leak and reset 80, threshold 150 CADC LSB, τ_mem = τ_syn
 // = 6 µs, refractory 2 µs, unit synaptic gain.
 func DefaultTargets() Targets {
 	return Targets{Leak: 80, Reset: 80, Threshold: 150, TauMem: 6, TauSyn: 6, Refractory: 2, SynGain: 1}

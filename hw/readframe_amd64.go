@@ -1,3 +1,5 @@
+//go:build !noasm
+
 package hw
 
 // readFrameVector converts the frame of readFrame for the neurons of out (a

@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "textflag.h"
 
 DATA cadcConst<>+0(SB)/8, $(255.0)

@@ -1,3 +1,5 @@
+//go:build !noasm
+
 package hw
 
 import "unsafe"

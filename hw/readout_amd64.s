@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "go_asm.h"
 #include "textflag.h"
 

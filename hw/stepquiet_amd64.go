@@ -1,3 +1,5 @@
+//go:build !noasm
+
 package hw
 
 // stepQuietVector runs the quiet test and step of stepQuiet on the neurons

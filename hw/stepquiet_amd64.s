@@ -1,3 +1,5 @@
+//go:build !noasm
+
 #include "textflag.h"
 
 // func stepQuietAVX2(u, cur *float64, rel *int64, thetaU, invTauM, em, es, f *float64, jump *float32, n int, dt float64, slow *int32) int

@@ -58,10 +58,15 @@ type Model struct {
 
 	state runState
 
-	probe   int // selected membrane probe
-	param   int // selected mismatch parameter
-	variant int // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
-	row     int // selected settings row
+	neuron  neuronChoice // the neuron the membrane pane shows
+	smooth  int          // curves: index in smoothLevels
+	param   int          // selected mismatch parameter
+	circuit int          // mismatch: the circuit under the inspector's cursor
+	// sharedScale: one colour scale over the three mismatch states.
+	sharedScale bool
+	die         dieGeometry // where the die was drawn, for the mouse
+	variant     int         // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
+	row         int         // selected settings row
 
 	editing bool
 	input   textinput.Model
@@ -75,11 +80,12 @@ type Model struct {
 	interval time.Duration // event intake interval; 0 in tests
 
 	// render cache: the frame is redrawn only after Update changed something.
-	grid    plot.Grid
-	frame   string
-	dirty   bool
-	lay     layout
-	scratch []float64
+	grid            plot.Grid
+	frame           string
+	dirty           bool
+	lay             layout
+	scratch         []float64
+	smoothed, quant []float64 // curves: the smoothed line, sorted raw points
 }
 
 // New returns the app for one terminal or session, watching src.
@@ -105,6 +111,7 @@ func newModel(src Source, opts Options) *Model {
 		interval: frameInterval,
 		dirty:    true,
 		pend:     make([]pending, len(settings)),
+		smooth:   defaultSmooth,
 	}
 }
 

@@ -129,7 +129,7 @@ func TestEventsFoldIntoState(t *testing.T) {
 	if !st.hasSample || !st.hasChip || !st.hasHyper || !st.hasProgress || len(st.evals) != 2 {
 		t.Fatalf("latest copies not kept: %+v", st)
 	}
-	if len(st.marks) != 1 || st.marks[0].step != 120 || st.marks[0].label != "lr=0.002" {
+	if len(st.marks) != 1 || st.marks[0].step != 120 || markLabel(st.marks[0].cmd) != "lr 0.002" {
 		t.Fatalf("marks = %+v, want the applied lr change only", st.marks)
 	}
 	if m.pend[0].status != editApplied || m.pend[8].status != editRefused || !strings.Contains(m.pend[8].reason, "out of range") {
@@ -354,15 +354,17 @@ func TestFocusZoomAndSelections(t *testing.T) {
 	if m.focus != paneTraces {
 		t.Fatalf("focus %v", m.focus)
 	}
+	first := m.neuron.index
 	press(m, "right", "right")
-	if m.probe != 2 || !strings.Contains(plain(m), "‹ hidden 42 ›") {
-		t.Fatalf("probe %d", m.probe)
+	want := (first + 2) % demo.Hidden
+	if m.neuron.index != want || !strings.Contains(plain(m), fmt.Sprintf("‹ hidden %d ›", want)) {
+		t.Fatalf("neuron %d after two steps from %d", m.neuron.index, first)
 	}
 	press(m, "shift+tab", "shift+tab")
 	if m.focus != paneParams {
 		t.Fatalf("focus %v after shift+tab", m.focus)
 	}
-	press(m, "tab", "tab", "tab", "l", "v")
+	press(m, "tab", "tab", "tab", "]", "v")
 	if m.focus != paneMismatch || m.param != 1 || m.variant != 0 || !strings.Contains(plain(m), "‹ reset ›") {
 		t.Fatalf("mismatch selection: focus %v param %d variant %d", m.focus, m.param, m.variant)
 	}
@@ -539,5 +541,115 @@ func TestEndedRunTakesNoCommands(t *testing.T) {
 	press(m, "space", "s")
 	if len(src.sent) != 0 || !strings.Contains(m.flash, "ended") {
 		t.Fatalf("sent %v to an ended run; flash %q", src.sent, m.flash)
+	}
+}
+
+// TestNeuronChoice: any hidden or output neuron can be chosen by keys, the
+// mouse wheel or a typed number, and the choice stays through new samples.
+func TestNeuronChoice(t *testing.T) {
+	m, _ := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	// The default is the hidden neuron that spiked first.
+	e := demo.Sample(240, 7)
+	first, at := -1, math.Inf(1)
+	for _, s := range e.HiddenSpikes {
+		if s.Time < at {
+			first, at = s.Index, s.Time
+		}
+	}
+	if first < 0 || m.neuron.index != first || m.neuron.output {
+		t.Fatalf("default neuron %s %d, want hidden %d (first to spike)", m.neuron.layer(), m.neuron.index, first)
+	}
+	press(m, "tab") // membrane
+	typeText(m, "97")
+	if !m.neuron.typing || !strings.Contains(plain(m), "hidden neuron 97") {
+		t.Fatalf("typing not shown:\n%s", plain(m))
+	}
+	press(m, "enter")
+	if m.neuron.index != 97 || !strings.Contains(plain(m), "‹ hidden 97 › of 120 · chip neuron 97") {
+		t.Fatalf("typed 97: neuron %d\n%s", m.neuron.index, plain(m))
+	}
+	// Beyond the layer: refused with the range, the digits kept.
+	typeText(m, "500")
+	press(m, "enter")
+	if m.neuron.index != 97 || !m.neuron.typing || m.neuron.typed != "500" || !strings.Contains(m.flash, "accepted: 0 to 119") {
+		t.Fatalf("500 accepted or lost: %+v flash %q", m.neuron, m.flash)
+	}
+	press(m, "esc")
+	// ↓ switches to the outputs; typed numbers then index outputs.
+	press(m, "down")
+	typeText(m, "2")
+	press(m, "enter")
+	if !m.neuron.output || m.neuron.index != 2 || !strings.Contains(plain(m), "‹ output 2 › of 3 · chip neuron 122") {
+		t.Fatalf("output 2: %+v\n%s", m.neuron, plain(m))
+	}
+	// The wheel over the pane steps, wrapping within the layer.
+	r := m.lay.panes[paneTraces]
+	m.Update(tea.MouseWheelMsg{X: r.X + 2, Y: r.Y + 2, Button: tea.MouseWheelDown})
+	if m.neuron.index != 0 || !m.neuron.output {
+		t.Fatalf("wheel: %+v", m.neuron)
+	}
+	// New samples with other spikes do not move the choice.
+	for s := 241; s < 245; s++ {
+		m.Update(eventsMsg{events: []engine.Event{demo.Sample(s, 9)}})
+	}
+	if !m.neuron.output || m.neuron.index != 0 {
+		t.Fatalf("a new sample moved the choice: %+v", m.neuron)
+	}
+	if pr := m.selectedProbe(); pr == nil || pr.Layer != "output" || pr.Index != 0 {
+		t.Fatalf("probe shown %+v", pr)
+	}
+}
+
+// TestCircuitInspector: the cursor selects a circuit by keys and mouse, the
+// inspector shows its role, values and codes from the chip event, failed
+// circuits are marked, and the colour scale is the state's own unless the
+// shared scale is asked for.
+func TestCircuitInspector(t *testing.T) {
+	m, _ := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	m.setFocus(paneMismatch)
+	press(m, "z") // zoomed: the inspector is a column beside the map
+	press(m, "right", "right")
+	if m.circuit != 2 || !strings.Contains(plain(m), "circuit 2 · H0 col 2") || !strings.Contains(plain(m), "hidden 1 · 1st circuit") {
+		t.Fatalf("circuit %d\n%s", m.circuit, plain(m))
+	}
+	press(m, "down")
+	if m.circuit != 2+m.die.cols {
+		t.Fatalf("↓ moved to %d, want one row (%d circuits) down", m.circuit, m.die.cols)
+	}
+	// The mouse picks the circuit under it, by the geometry drawn.
+	want := circuitsPerHemisphere + 37
+	cr := m.die.cellsOf(want)
+	m.Update(tea.MouseClickMsg{X: cr.X, Y: cr.Y, Button: tea.MouseLeft})
+	if m.circuit != want {
+		t.Fatalf("click on circuit %d's cells selected %d", want, m.circuit)
+	}
+	// Values and codes are the event's, for that circuit.
+	ev := demo.Chip(1, true)
+	leak := ev.Params[0]
+	line := m.paramLine(&leak, want, true)
+	if !strings.Contains(plain(m), line) || !strings.Contains(line, num(leak.Uncalibrated[want])+"→"+num(leak.Current[want])) ||
+		!strings.Contains(line, fmt.Sprintf("%d→%d", leak.UncalibratedCodes[want], leak.Codes[want])) {
+		t.Fatalf("leak line %q not shown or wrong:\n%s", line, plain(m))
+	}
+	// Circuit 300 failed τ_mem: marked on that map, and named in the inspector.
+	for m.state.chip.Params[m.param].Name != "tau_mem" {
+		press(m, "]")
+	}
+	plain(m) // draw the τ_mem map
+	fr := m.die.cellsOf(300)
+	if c := m.grid.At(fr.X, fr.Y); c.R != m.styles.NaN.R {
+		t.Errorf("failed circuit 300 drawn as %q", c.R)
+	}
+	m.circuit, m.dirty = 300, true
+	if out := plain(m); !strings.Contains(out, "× tau_mem missed 6") {
+		t.Errorf("failure not in the inspector:\n%s", out)
+	}
+	// The scale: the calibrated state's own range by default, all states with c.
+	if !strings.Contains(plain(m), "scale: this state") {
+		t.Error("default scale not the state's")
+	}
+	press(m, "c")
+	if !m.sharedScale || !strings.Contains(plain(m), "scale: all states") {
+		t.Error("c did not switch to the shared scale")
 	}
 }

@@ -39,8 +39,8 @@ type runState struct {
 
 // mark is a change the user made, shown on the curves at its step.
 type mark struct {
-	step  int
-	label string
+	step int
+	cmd  engine.Command
 }
 
 // apply folds one event into the state.
@@ -73,7 +73,7 @@ func (s *runState) apply(ev engine.Event) {
 		}
 		s.log = append(s.log, e)
 		if e.Applied && marked(e.Command.Kind) {
-			s.marks = append(s.marks, mark{e.Step, commandLabel(e.Command)})
+			s.marks = append(s.marks, mark{e.Step, e.Command})
 		}
 	case engine.DoneEvent:
 		s.done = &e
@@ -116,3 +116,11 @@ func commandLabel(c engine.Command) string {
 
 // paused reports whether the run is paused, as far as the app knows.
 func (s *runState) paused() bool { return s.hasProgress && s.progress.Paused }
+
+// epochOf is "3/25" for epoch 3 of a bounded run, "3" for one without an end.
+func epochOf(p *engine.ProgressEvent) string {
+	if p.Epochs == 0 {
+		return fmt.Sprint(p.Epoch + 1)
+	}
+	return fmt.Sprintf("%d/%d", min(p.Epoch+1, p.Epochs), p.Epochs)
+}

@@ -24,12 +24,12 @@ type Styles struct {
 	Status, StatusKey, StatusRun, StatusPause plot.Style
 	Selected, Cursor, Input                   plot.Style
 
-	Train, Test, TrainAcc, TestAcc, Marker plot.Style // curves
-	True, CADC, Threshold, Leak, Spike     plot.Style // membrane traces
-	Input0, Hidden                         plot.Style // raster populations
-	Class                                  [6]plot.Style
-	Ramp                                   plot.Ramp // heatmap scale, low to high
-	NaN                                    plot.Cell // failed circuits
+	Train, Test, Marker                plot.Style // curves
+	True, CADC, Threshold, Leak, Spike plot.Style // membrane traces
+	Input0, Hidden                     plot.Style // raster populations
+	Class                              [6]plot.Style
+	Ramp                               plot.Ramp // heatmap scale, low to high
+	NaN                                plot.Cell // failed circuits
 }
 
 // colour choices: a dark and a light variant of each.
@@ -92,8 +92,6 @@ func NewStyles(p colorprofile.Profile, dark bool) *Styles {
 	s.Input = b.add(pick(cAccent), pick(cSelBg), attrUnderline)
 	s.Train = fg(cTrain)
 	s.Test = b.add(pick(cTest), nil, attrBold)
-	s.TrainAcc = fg(cGood)
-	s.TestAcc = b.add(pick(cWarn), nil, attrBold)
 	s.Marker = b.add(pick(cBad), nil, attrBold)
 	s.True = b.add(pick(cTrue), nil, attrFaint)
 	s.CADC = b.add(pick(cCADC), nil, attrBold)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -50,11 +51,17 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 // takeEvents folds a batch of events into the state and re-arms the
 // subscription.
 func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
+	wasAtEnd := m.state.progress.AtEnd
 	for _, ev := range msg.events {
 		m.state.apply(ev)
 		switch e := ev.(type) {
 		case engine.CommandEvent:
 			m.commandResult(e)
+		case engine.ProgressEvent:
+			if e.AtEnd && !wasAtEnd {
+				m.setFlash(fmt.Sprintf("trained all %d epochs: + trains %d more, q quits", e.Epochs, moreEpochs), false)
+			}
+			wasAtEnd = e.AtEnd
 		case engine.DoneEvent:
 			if e.Err != nil {
 				m.setFlash("the run failed: "+e.Err.Error(), true)
@@ -115,8 +122,8 @@ func (m *Model) setFlash(s string, bad bool) { m.flash, m.flashBad = s, bad }
 // clampSelections keeps the selected probe and parameter valid as events
 // change how many there are.
 func (m *Model) clampSelections() {
-	if n := len(m.state.sample.Probes); m.probe >= n {
-		m.probe = max(n-1, 0)
+	if m.state.hasSample {
+		m.neuron.pickDefault(&m.state.sample)
 	}
 	if n := len(m.state.chip.Params); m.param >= n {
 		m.param = max(n-1, 0)
@@ -144,6 +151,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.editing {
 		return m.editKey(msg)
 	}
+	if m.neuron.typing {
+		return m.neuronKey(msg)
+	}
 	if m.quitting && !key.Matches(msg, k.Quit) {
 		return nil // waiting for the run to stop; only a second quit counts
 	}
@@ -159,8 +169,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setFocus((m.focus + 1) % numPanes)
 	case key.Matches(msg, k.PrevPane):
 		m.setFocus((m.focus + numPanes - 1) % numPanes)
-	case m.focus == paneParams && msg.String() == "enter":
+	case m.focus == paneParams && key.Matches(msg, k.Submit):
 		return m.startEdit()
+	case (m.focus == paneTraces || m.focus == paneRaster) && isDigitKey(msg) && m.state.hasSample:
+		m.neuron.typing, m.neuron.typed = true, msg.String()
 	case key.Matches(msg, k.Zoom):
 		m.zoom = !m.zoom
 	case key.Matches(msg, k.Pause):
@@ -175,6 +187,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		} else {
 			m.send(engine.Command{Kind: engine.CmdStep})
 		}
+	case key.Matches(msg, k.More):
+		m.moreEpochs()
 	case key.Matches(msg, k.Save):
 		if m.send(engine.Command{Kind: engine.CmdSave}) {
 			m.setFlash("saving a checkpoint…", false)
@@ -184,6 +198,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.startEdit()
 	case key.Matches(msg, k.Variant):
 		m.variant = (m.variant + 1) % 3
+	case m.focus == paneMismatch && key.Matches(msg, k.Param):
+		d := 1
+		if msg.String() == "[" {
+			d = -1
+		}
+		if n := len(m.state.chip.Params); n > 0 {
+			m.param = ((m.param+d)%n + n) % n
+		}
+	case m.focus == paneMismatch && key.Matches(msg, k.Scale):
+		m.sharedScale = !m.sharedScale
 	case key.Matches(msg, k.Up):
 		m.move(-1, true)
 	case key.Matches(msg, k.Down):
@@ -194,6 +218,21 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.move(1, false)
 	}
 	return nil
+}
+
+// moreEpochs extends a bounded run by moreEpochs epochs (a run without an
+// end has nothing to extend).
+func (m *Model) moreEpochs() {
+	p := &m.state.progress
+	if !m.state.hasProgress || p.Epochs == 0 {
+		m.setFlash("this run has no end: it trains until you quit", true)
+		return
+	}
+	n := p.Epochs + moreEpochs
+	c := engine.Command{Kind: engine.CmdSet, Name: "epochs", Value: strconv.Itoa(n)}
+	if m.send(c) {
+		m.setFlash(fmt.Sprintf("asking for %d more epochs (%d in all)…", moreEpochs, n), false)
+	}
 }
 
 func (m *Model) setFocus(p pane) {
@@ -218,9 +257,22 @@ func (m *Model) move(d int, vertical bool) {
 			m.row = wrap(m.row, len(settings))
 		}
 	case paneTraces, paneRaster:
-		m.probe = wrap(m.probe, len(m.state.sample.Probes))
-	case paneMismatch:
-		m.param = wrap(m.param, len(m.state.chip.Params))
+		if vertical {
+			m.neuron.toggleLayer(&m.state.sample)
+		} else {
+			m.neuron.step(&m.state.sample, d)
+		}
+		m.neuron.set = true
+	case paneMismatch: // the inspector's cursor: a circuit, or a row of them
+		step := d
+		if vertical {
+			step *= max(m.die.cols, 1)
+		}
+		m.circuit = ((m.circuit+step)%(2*circuitsPerHemisphere) + 2*circuitsPerHemisphere) % (2 * circuitsPerHemisphere)
+	case paneCurves:
+		if vertical { // ↑ smooths more
+			m.smooth = min(max(m.smooth-d, 0), len(smoothLevels)-1)
+		}
 	}
 }
 
@@ -253,15 +305,15 @@ func (m *Model) startEdit() tea.Cmd {
 
 // editKey handles a key while a value is being typed.
 func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "ctrl+c":
+	switch k := m.keys; {
+	case key.Matches(msg, k.Interrupt):
 		m.editing = false
 		return m.quit()
-	case "esc":
+	case key.Matches(msg, k.Escape):
 		m.editing, m.editErr = false, ""
 		m.input.Blur()
 		return nil
-	case "enter":
+	case key.Matches(msg, k.Submit):
 		st := settings[m.row]
 		c, err := st.command(m.input.Value())
 		if err != nil {
@@ -315,6 +367,9 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 				if i := m.lay.rowAt(ms.Y); i >= 0 {
 					m.row = i
 				}
+			}
+			if c, ok := m.die.circuitAt(ms.X, ms.Y); ok && p == paneMismatch {
+				m.circuit = c
 			}
 		}
 	}

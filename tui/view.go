@@ -87,7 +87,11 @@ func (m *Model) paneTitle(p pane) string {
 		return "mismatch"
 	case paneCurves:
 		if st.hasProgress {
-			return fmt.Sprintf("loss & accuracy · epoch %d/%d", st.progress.Epoch+1, st.progress.Epochs)
+			t := "loss & accuracy · epoch " + epochOf(&st.progress)
+			if e := eta(st.progress); e != "" {
+				t += " · " + e
+			}
+			return t
 		}
 		return "loss & accuracy"
 	case paneParams:
@@ -121,6 +125,8 @@ func (m *Model) drawStatus(r plot.Rect) {
 		state, stStyle = "✗ failed", s.StatusPause
 	case st.done != nil || st.closed:
 		state, stStyle = "■ finished", s.StatusKey
+	case st.hasProgress && st.progress.AtEnd:
+		state, stStyle = "■ all epochs done", s.StatusPause
 	case st.paused():
 		state, stStyle = "⏸ paused", s.StatusPause
 	case st.hasProgress:
@@ -152,11 +158,11 @@ func (m *Model) drawStatus(r plot.Rect) {
 		p := &st.progress
 		if narrow {
 			segs = append(segs, string(p.Mode), fmt.Sprintf("seed %d", p.ChipSeed), shortCalibration(p.Calibration),
-				fmt.Sprintf("ep %d/%d", p.Epoch+1, p.Epochs), fmt.Sprintf("step %d", p.Step),
+				"ep "+epochOf(p), fmt.Sprintf("step %d", p.Step),
 				fmt.Sprintf("%s/s", compact(p.SamplesPerSec)), fmt.Sprintf("%.0f sp/sample", p.SpikesPerSample))
 		} else {
 			segs = append(segs, string(p.Mode), fmt.Sprintf("chip %d", p.ChipSeed), p.Calibration,
-				fmt.Sprintf("epoch %d/%d", p.Epoch+1, p.Epochs),
+				"epoch "+epochOf(p),
 				fmt.Sprintf("step %d (%d/%d)", p.Step, p.Batch, p.BatchesPerEpoch),
 				fmt.Sprintf("%s samples/s", compact(p.SamplesPerSec)),
 				fmt.Sprintf("%.1f spikes/sample", p.SpikesPerSample))

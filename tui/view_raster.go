@@ -69,15 +69,6 @@ func (m *Model) drawRaster(r plot.Rect) {
 	}
 }
 
-// selectedProbe is the probe the membrane pane shows, if any.
-func (m *Model) selectedProbe() *engine.ProbeTrace {
-	pr := m.state.sample.Probes
-	if !m.state.hasSample || len(pr) == 0 {
-		return nil
-	}
-	return &pr[min(m.probe, len(pr)-1)]
-}
-
 // spikeAt adapts a spike list to the raster's accessor.
 func spikeAt(sp []engine.SpikeAt) func(int) (int, float64) {
 	return func(i int) (int, float64) { return sp[i].Index, sp[i].Time }

@@ -16,9 +16,26 @@ func (m *Model) drawTraces(r plot.Rect) {
 		m.waiting(r, "membrane probes")
 		return
 	}
+	c := &m.neuron
+	n := layerSize(&st.sample, c.output)
 	pr := m.selectedProbe()
-	head := fmt.Sprintf("‹ %s %d › neuron %d · %d/%d", pr.Layer, pr.Index, pr.Neuron, m.probe+1, len(st.sample.Probes))
-	g.Text(r.X, r.Y, head, s.Accent, r.W)
+	if c.typing {
+		x := r.X + g.Text(r.X, r.Y, c.layer()+" neuron ", s.Label, r.W)
+		x += g.Text(x, r.Y, c.typed, s.Input, r.X+r.W-x)
+		x += g.Text(x, r.Y, " ", s.Cursor, r.X+r.W-x)
+		g.Text(x, r.Y, fmt.Sprintf(" 0–%d · enter · esc", n-1), s.Dim, r.X+r.W-x)
+	} else {
+		x := r.X + g.Text(r.X, r.Y, fmt.Sprintf("‹ %s %d ›", c.layer(), c.index), s.Accent, r.W)
+		info := fmt.Sprintf(" of %d", n)
+		if pr != nil {
+			info += fmt.Sprintf(" · chip neuron %d", pr.Neuron)
+		}
+		g.Text(x, r.Y, info, s.Label, r.X+r.W-x)
+	}
+	if pr == nil {
+		m.waiting(plot.Rect{X: r.X, Y: r.Y + 1, W: r.W, H: r.H - 1}, "a probe of this neuron")
+		return
+	}
 	// Legend.
 	x := r.X
 	legend := [...]struct {

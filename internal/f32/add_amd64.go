@@ -1,14 +1,10 @@
+//go:build !noasm
+
 package f32
 
-import (
-	"golang.org/x/sys/cpu"
-	gonumblas "gonum.org/v1/gonum/blas/gonum"
-)
+import gonumblas "gonum.org/v1/gonum/blas/gonum"
 
 //go:generate go run gen_addrows.go
-
-// hasAVX2 selects the 8-lane kernel (the CPU and the OS support AVX2).
-var hasAVX2 = cpu.X86.HasAVX2
 
 var blas32 gonumblas.Implementation
 

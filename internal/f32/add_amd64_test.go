@@ -1,3 +1,5 @@
+//go:build !noasm
+
 package f32
 
 import "testing"

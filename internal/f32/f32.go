@@ -4,6 +4,12 @@
 // results are the same bits on every path and every CPU.
 package f32
 
+import "inloop/internal/cpu"
+
+// hasAVX2 selects the 8-lane kernels of the *_amd64.s files; the tests
+// switch it off to check the fallback.
+var hasAVX2 = cpu.HasAVX2()
+
 // Add sets dst[i] += src[i] for i < len(dst). src may be longer than dst;
 // a shorter src is a programmer error and panics.
 func Add(dst, src []float32) {

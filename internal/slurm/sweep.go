@@ -103,9 +103,9 @@ type Task struct {
 	Log   string    // its log file in that job; "" if never submitted
 }
 
-// Status tells how each of the tasks stands with Slurm, from the record and
-// squeue/sacct. It fails when Slurm cannot be asked about submitted tasks.
-func (s *Sweep) Status(ctx context.Context, tasks []int) ([]Task, error) {
+// Recorded gives each task's last job and log from the record alone,
+// without asking Slurm (every State is Gone).
+func (s *Sweep) Recorded(tasks []int) ([]Task, error) {
 	subs, err := s.Submissions()
 	if err != nil {
 		return nil, err
@@ -116,26 +116,38 @@ func (s *Sweep) Status(ctx context.Context, tasks []int) ([]Task, error) {
 			last[k] = sub.Job
 		}
 	}
+	out := make([]Task, len(tasks))
+	for i, k := range tasks {
+		out[i] = Task{Index: k}
+		if j, ok := last[k]; ok {
+			out[i].Job, out[i].Log = j, s.LogPath(j, k)
+			out[i].State.Job, out[i].State.Task = j, k
+		}
+	}
+	return out, nil
+}
+
+// Status tells how each of the tasks stands with Slurm, from the record and
+// squeue/sacct. It fails when Slurm cannot be asked about submitted tasks.
+func (s *Sweep) Status(ctx context.Context, tasks []int) ([]Task, error) {
+	out, err := s.Recorded(tasks)
+	if err != nil {
+		return nil, err
+	}
 	var jobs []string
-	for _, k := range tasks {
-		if j, ok := last[k]; ok && !slices.Contains(jobs, j) {
-			jobs = append(jobs, j)
+	for _, t := range out {
+		if t.Job != "" && !slices.Contains(jobs, t.Job) {
+			jobs = append(jobs, t.Job)
 		}
 	}
 	states, err := query(ctx, jobs)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Task, len(tasks))
-	for i, k := range tasks {
-		t := Task{Index: k}
-		if j, ok := last[k]; ok {
-			t.Job = j
-			t.Log = s.LogPath(j, k)
-			t.State = states[taskKey{j, k}]
-			t.State.Job, t.State.Task = j, k
+	for i, t := range out {
+		if st, ok := states[taskKey{t.Job, t.Index}]; ok && t.Job != "" {
+			out[i].State = st
 		}
-		out[i] = t
 	}
 	return out, nil
 }

@@ -47,8 +47,11 @@ munge -n --socket="$sock" | unmunge --socket="$sock" | grep -q 'STATUS: *Success
 
 # The node line comes from slurmd -C, so sockets, cores and memory match the
 # host; addresses are literal so nothing depends on name lookup.
-host=$(hostname -s)
-node=$(slurmd -C | head -n1 | sed -e 's/^NodeName=[^ ]* //')
+# The daemons find themselves in slurm.conf by the name slurmd -C reports.
+line=$(slurmd -C | head -n1)
+host=$(echo "$line" | sed -n 's/^NodeName=\([^ ]*\) .*/\1/p')
+node=${line#NodeName=$host }
+[ -n "$host" ] || die "slurmd -C printed no node line: $line"
 cat > "$conf" <<CONF
 # Written by scripts/slurm/start.sh: a single-node cluster on $host.
 ClusterName=inloop

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"inloop/engine"
+	"inloop/hw"
 )
 
 // Sizes of the synthetic network (those of the paper's Yin-Yang network).
@@ -58,7 +59,31 @@ func Chip(seed uint64, calibrated bool) engine.ChipEvent {
 			}
 			pm.Current = pm.Calibrated
 		}
+		// Codes: nominal before calibration, moved by what calibration corrected.
+		pm.UncalibratedCodes, pm.Codes = make([]uint16, 512), make([]uint16, 512)
+		for i := range pm.Codes {
+			pm.UncalibratedCodes[i] = 500
+			pm.Codes[i] = uint16(min(max(500+math.Round(8*(pm.Current[i]-pm.Uncalibrated[i])/p.sdUncal), 0), 1022))
+		}
 		ev.Params = append(ev.Params, pm)
+	}
+	// The network's circuits, placed by the chip's own rule.
+	c := hw.New(hw.Options{ChipSeed: seed, Ideal: true})
+	net := hw.Network{Inputs: Inputs, Neurons: Hidden + Outputs, Integrators: hw.Population{Offset: Hidden, Size: Outputs}, Projections: []hw.Projection{
+		{Pre: hw.Population{External: true, Size: Inputs}, PostSize: Hidden, Weights: make([]int8, Inputs*Hidden)},
+		{Pre: hw.Population{Size: Hidden}, PostOffset: Hidden, PostSize: Outputs, Weights: make([]int8, Hidden*Outputs)},
+	}}
+	if err := c.Configure(net); err == nil {
+		ev.Roles = make([]engine.CircuitRole, hw.Circuits)
+		for k := range ev.Roles {
+			ev.Roles[k] = engine.RoleOf(c.CircuitUse(k), Hidden)
+		}
+	}
+	if calibrated { // a few circuits that missed τ_mem, as a real die has
+		for _, k := range []int{37, 300, 301} {
+			ev.Failures = append(ev.Failures, engine.CircuitFailure{Circuit: k, Param: "tau_mem", Target: 6, Reached: 9.5})
+		}
+		ev.Failed = 3
 	}
 	return ev
 }
@@ -111,11 +136,14 @@ func Sample(step int, seed uint64) engine.SampleEvent {
 	for i := 0; i < Inputs; i++ {
 		ev.InputSpikes = append(ev.InputSpikes, engine.SpikeAt{Index: i, Time: 2 + rng.Float64()*25})
 	}
-	for i := 0; i < Hidden; i++ {
-		n := rng.IntN(3)
-		for k := 0; k < n; k++ {
-			ev.HiddenSpikes = append(ev.HiddenSpikes, engine.SpikeAt{Index: i, Time: 5 + rng.Float64()*40})
+	// Every neuron is probed, as the engine does; the hidden spikes are
+	// the probes' own.
+	for j := 0; j < Hidden; j++ {
+		pt := probe(rng, "hidden", j, j, ev.InputSpikes, 0.6+1.2*rng.Float64())
+		for _, t := range pt.Spikes {
+			ev.HiddenSpikes = append(ev.HiddenSpikes, engine.SpikeAt{Index: j, Time: t})
 		}
+		ev.Probes = append(ev.Probes, pt)
 	}
 	frames := Frames
 	for o := 0; o < Outputs; o++ {
@@ -130,10 +158,9 @@ func Sample(step int, seed uint64) engine.SampleEvent {
 		}
 		ev.OutputTraces = append(ev.OutputTraces, tr)
 	}
-	for k, idx := range []int{3, 17, 42} {
-		ev.Probes = append(ev.Probes, probe(rng, "hidden", idx, idx, ev.InputSpikes, 1.4+0.3*float64(k)))
+	for k := 0; k < Outputs; k++ {
+		ev.Probes = append(ev.Probes, probe(rng, "output", k, Hidden+k, ev.InputSpikes, 0.5+0.4*float64(k)))
 	}
-	ev.Probes = append(ev.Probes, probe(rng, "output", 0, Hidden, ev.InputSpikes, 0.9))
 	return ev
 }
 

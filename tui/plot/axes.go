@@ -284,3 +284,16 @@ func (p Plot) Glyphs(g *Grid, xs, ys []float64, r rune, s Style) {
 		g.Set(p.Col(xs[i]), p.Row(ys[i]), r, s)
 	}
 }
+
+// Dots marks each (xs[i], ys[i]) with one dot: a light cloud of raw points
+// behind a smoothed line.
+func (p Plot) Dots(xs, ys []float64, s Style) {
+	if p.W == 0 {
+		return
+	}
+	for i := 0; i < min(len(xs), len(ys)); i++ {
+		if finite(xs[i]) && finite(ys[i]) {
+			p.Dot(clampDot(p.DotX(xs[i]), p.W), clampDot(p.DotY(ys[i]), p.H), s)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
@@ -179,6 +180,7 @@ func (g *Grid) Box(r Rect, title string, border, titleStyle Style) {
 	g.Set(x1, y1, '╯', border)
 	if title != "" && r.W > 4 {
 		g.Set(r.X+1, r.Y, ' ', border)
+		title = FitSegments(title, r.W-4)
 		n := g.Text(r.X+2, r.Y, title, titleStyle, r.W-4)
 		g.Set(r.X+2+n, r.Y, ' ', border)
 	}
@@ -223,3 +225,28 @@ func (g *Grid) Render(p *Palette) []byte {
 
 // String renders the grid without styles (for tests and logs).
 func (g *Grid) String() string { return string(g.Render(nil)) }
+
+// FitSegments shortens a title made of segments joined by " · " to at most
+// w cells by dropping whole segments from the end, so no segment is cut
+// into something that reads differently ("epoch 14/2" for 14/200). A first
+// segment that alone does not fit ends in "…".
+func FitSegments(title string, w int) string {
+	if Len(title) <= w {
+		return title
+	}
+	for {
+		i := strings.LastIndex(title, " · ")
+		if i < 0 {
+			break
+		}
+		title = title[:i]
+		if Len(title) <= w {
+			return title
+		}
+	}
+	if w <= 0 {
+		return ""
+	}
+	rs := []rune(title)
+	return string(rs[:w-1]) + "…"
+}

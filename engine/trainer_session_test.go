@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"context"
+	"testing"
+)
+
+// TestTrainerWithoutEndTrainsUntilStopped: a run of 0 epochs has no end: it
+// trains past any length until a stop, and a resumed one goes on the same way.
+func TestTrainerWithoutEndTrainsUntilStopped(t *testing.T) {
+	dir := t.TempDir()
+	var tr *Trainer
+	tr, _, err := fakeTrainer(fakeConfig(0, dir), func(fl *fakeLearner) {
+		fl.hook = func(k int) {
+			if k == 57 {
+				tr.Send(Command{Kind: CmdStop})
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := runToEnd(t, tr)
+	if err != nil || sum.Steps != 57 || sum.Epochs != 11 || sum.Completed {
+		t.Fatalf("stopped at step 57: %+v, %v", sum, err)
+	}
+	tr, _, err = fakeTrainer(Config{Resume: dir}, func(fl *fakeLearner) {
+		fl.hook = func(k int) {
+			if k == 20 { // the resumed learner counts its own steps
+				tr.Send(Command{Kind: CmdStop})
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err = runToEnd(t, tr)
+	if err != nil || sum.Steps != 77 || sum.Completed {
+		t.Fatalf("resumed and stopped 20 steps later: %+v, %v", sum, err)
+	}
+}
+
+// TestTrainerKeptOpenWaitsForMoreEpochs: with KeepOpen a bounded run says
+// it reached its end and waits; more epochs continue it from where it was.
+func TestTrainerKeptOpenWaitsForMoreEpochs(t *testing.T) {
+	tr, fl, err := fakeTrainer(fakeConfig(2, ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.KeepOpen()
+	events, cancel := eventChan(tr.Subscribe())
+	defer cancel()
+	tr.Start(context.Background())
+	atEnd := func() ProgressEvent {
+		t.Helper()
+		for e := range events {
+			if p, ok := e.(ProgressEvent); ok && p.AtEnd {
+				return p
+			}
+		}
+		t.Fatal("the stream ended before the run reached its end")
+		return ProgressEvent{}
+	}
+	if p := atEnd(); p.Step != 10 || p.Epochs != 2 {
+		t.Fatalf("at the end: %+v", p)
+	}
+	tr.Send(Command{Kind: CmdStep})
+	tr.Send(Command{Kind: CmdSet, Name: "epochs", Value: "3"})
+	if p := atEnd(); p.Step != 15 || p.Epochs != 3 {
+		t.Fatalf("at the new end: %+v", p)
+	}
+	tr.Send(Command{Kind: CmdStop})
+	sum, err := tr.Wait()
+	if err != nil || sum.Steps != 15 || !sum.Completed || fl.steps != 15 {
+		t.Fatalf("after stop: %+v, %v (learner steps %d)", sum, err, fl.steps)
+	}
+}
