@@ -19,16 +19,30 @@ func exportCmd(args []string, stdout, stderr io.Writer) error {
 	obsPath := fs.String("observables", "", "write recorded input and hidden spikes and CADC membranes of test samples as NIRGraphData to `FILE`")
 	samples := fs.Int("samples", 100, "test samples recorded for --observables")
 	dataDir := fs.String("data-dir", "", "directory of the dataset files (default: the run's)")
-	fs.Usage = describeFlags(fs, "usage: inloop export RUN_DIR --nir FILE [--per-neuron] [--observables FILE]\n\nWrites the run's network as the chip runs it as NIR (see README, \"NIR\").\n\nflags:")
+	inputs := fs.String("inputs", "", "write the dataset's train and test samples as binned input spikes (HDF5) to `FILE`, for training elsewhere")
+	dataset := fs.String("dataset", "yinyang", "with --inputs and no RUN_DIR: the dataset")
+	fs.Usage = describeFlags(fs, "usage: inloop export RUN_DIR --nir FILE [--per-neuron] [--observables FILE]\n       inloop export --inputs FILE [--dataset D]\n\nWrites the run's network as the chip runs it as NIR (see README, \"NIR\").\n\nflags:")
 	dir, rest := leadingArg(args)
 	if err := parseFlags(fs, rest, stderr); err != nil {
 		return err
 	}
-	if dir == "" {
-		return usagef("export: name the run directory: inloop export RUN_DIR --nir FILE")
+	if dir == "" && *inputs != "" && *nirPath == "" && *obsPath == "" {
+		cfg, err := engine.DefaultConfig(*dataset)
+		if err != nil {
+			return usagef("export: %v", err)
+		}
+		cfg.Mode, cfg.DataDir = engine.ModeSoftware, *dataDir
+		l, err := engine.NewLearner(cfg)
+		if err != nil {
+			return badInput(err)
+		}
+		return exportInputs(*inputs, l, stdout)
 	}
-	if *nirPath == "" && *obsPath == "" {
-		return usagef("export: nothing to write: give --nir FILE and/or --observables FILE")
+	if dir == "" {
+		return usagef("export: name the run directory: inloop export RUN_DIR --nir FILE (or inloop export --inputs FILE --dataset D)")
+	}
+	if *nirPath == "" && *obsPath == "" && *inputs == "" {
+		return usagef("export: nothing to write: give --nir FILE, --observables FILE and/or --inputs FILE")
 	}
 	if *samples < 1 || *samples > 10000 {
 		return usagef("export: --samples %d is not accepted (accepted: 1 to 10000)", *samples)
@@ -51,6 +65,11 @@ func exportCmd(args []string, stdout, stderr io.Writer) error {
 			kind = "per-neuron"
 		}
 		fmt.Fprintf(stdout, "wrote %s: NIR graph %s (%s parameters, chip seed %d, %s)\n", *nirPath, ly, kind, l.Config().ChipSeed, l.ChipView().Calibration)
+	}
+	if *inputs != "" {
+		if err := exportInputs(*inputs, l, stdout); err != nil {
+			return err
+		}
 	}
 	if *obsPath != "" {
 		if err := l.EnsureChip(); err != nil {
@@ -75,4 +94,13 @@ func leadingArg(args []string) (string, []string) {
 		return args[0], args[1:]
 	}
 	return "", args
+}
+
+func exportInputs(path string, l *engine.Learner, stdout io.Writer) error {
+	if err := nir.WriteInputs(path, l); err != nil {
+		return err
+	}
+	ly := l.Layout()
+	_, err := fmt.Fprintf(stdout, "wrote %s: %s train %d and test %d samples as input spikes binned to %d steps of %g µs × %d inputs\n", path, l.Config().Dataset, l.Train().Len(), l.Test().Len(), ly.Steps, ly.Dt, ly.Inputs)
+	return err
 }

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -54,6 +56,7 @@ type serveFlags struct {
 	connRate                              float64
 	connBurst                             int
 	crashDir                              string
+	memoryLimit                           int64
 }
 
 func addServeFlags(fs *flag.FlagSet) *serveFlags {
@@ -68,6 +71,7 @@ func addServeFlags(fs *flag.FlagSet) *serveFlags {
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 10*time.Minute, "close a session after this long without a key press (0 = never)")
 	fs.DurationVar(&f.maxTimeout, "max-timeout", 2*time.Hour, "close a session after this long in any case (0 = never)")
 	fs.DurationVar(&f.writeTimeout, "write-timeout", time.Minute, "close a session whose client has taken none of its output for this long: stopped, suspended or gone (0 = never)")
+	fs.Int64Var(&f.memoryLimit, "memory-limit", serve.DefaultMemoryLimit>>20, "soft limit on the server's memory in `MiB` (as GOMEMLIMIT; the collector works harder near it; 0 = none, as without GOMEMLIMIT)")
 	fs.StringVar(&f.crashDir, "crash-dir", defaultCrashDir(), "`DIR` for the stack of each panic in a session (one file each, named in the log)")
 	fs.IntVar(&f.fps, "fps", 15, "frames per second at most, per session (1..120)")
 	fs.DurationVar(&f.updateEvery, "update-every", 500*time.Millisecond, "show a run's newest step and sample to a session at most this often (0 = all); sets the bytes each session is sent")
@@ -128,6 +132,8 @@ func (f *serveFlags) check() error {
 		return usagef("--update-every %s is not accepted (accepted: 0 for every update, or a duration like 500ms)", f.updateEvery)
 	case f.fps < 1 || f.fps > 120:
 		return usagef("--fps %d is not accepted (accepted: 1 to 120)", f.fps)
+	case f.memoryLimit < 0:
+		return usagef("--memory-limit %d is not accepted (accepted: 0 for none, or MiB, e.g. 160)", f.memoryLimit)
 	case f.connRate <= 0 || f.connBurst < 1:
 		return usagef("--conn-rate must be above 0 and --conn-burst at least 1")
 	}
@@ -158,6 +164,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+
+	setMemoryLimit(fs, sf.memoryLimit)
 
 	l, err := net.Listen("tcp", sf.listen)
 	if err != nil {
@@ -227,6 +235,21 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Printf("stopped")
 	return nil
+}
+
+// setMemoryLimit applies --memory-limit; left unset, a GOMEMLIMIT in the
+// environment wins over the default.
+func setMemoryLimit(fs *flag.FlagSet, mib int64) {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "memory-limit" })
+	if !set && os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	limit := int64(math.MaxInt64) // none
+	if mib > 0 {
+		limit = mib << 20
+	}
+	debug.SetMemoryLimit(limit)
 }
 
 // checkRunRoot makes sure the server can make its runs' folders in dir

@@ -145,6 +145,9 @@ type CommandEvent struct {
 	Command Command
 	Applied bool
 	Err     string // why it was refused
+	// Auto says why the trainer made this change itself, e.g. "warm
+	// restart after decalibrate 0.3"; "" for a user's command.
+	Auto string
 }
 
 // DoneEvent is the last event: the run ended (finished, stopped or failed).

@@ -319,14 +319,35 @@ func (l *Learner) Predictions(ds data.Dataset, n int) (pred []int, raster []floa
 			}
 			_, p := lt.eval(tp, ly.Outputs, false, 0)
 			pred = append(pred, p)
-			base := (lo + k) * ly.Steps * ly.Inputs
-			for t := range ly.Steps {
-				ix, val := tp.in.bin(t)
-				for j, i := range ix {
-					raster[base+t*ly.Inputs+int(i)] += val[j]
-				}
-			}
+			tp.inputRaster(raster[(lo+k)*ly.Steps*ly.Inputs:], ly.Inputs)
 		}
 	}
 	return pred, raster, nil
+}
+
+// inputRaster adds the tape's binned inputs to dst (Steps × inputs).
+func (tp *tape) inputRaster(dst []float32, inputs int) {
+	for t := range tp.steps {
+		ix, val := tp.in.bin(t)
+		for j, i := range ix {
+			dst[t*inputs+int(i)] += val[j]
+		}
+	}
+}
+
+// InputRasters returns the binned input spikes of every sample of ds as
+// the network sees them (samples × Steps × Inputs spike counts, frame t
+// holding the inputs of model step t) and the labels, for training
+// elsewhere on exactly inloop's encoding.
+func (l *Learner) InputRasters(ds data.Dataset) (raster []float32, labels []int) {
+	ly := l.layout
+	raster = make([]float32, ds.Len()*ly.Steps*ly.Inputs)
+	var tp tape
+	tp.size(ly)
+	for i := range ds.Len() {
+		binInputs(&tp, ds.Sample(i), ly.Dt, ly.Inputs)
+		tp.inputRaster(raster[i*ly.Steps*ly.Inputs:], ly.Inputs)
+		labels = append(labels, tp.label)
+	}
+	return raster, labels
 }

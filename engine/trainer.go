@@ -63,6 +63,7 @@ type Trainer struct {
 	testSet     data.Dataset
 	epochs      int
 	hyper       Hyper
+	baseLR      float64 // lr before the per-epoch decay: configured or last set
 	mode        Mode
 	chipSeed    uint64
 	calibration string
@@ -260,6 +261,7 @@ func (t *Trainer) adopt(l trainee, epochs int) error {
 	}
 	t.mode, t.chipSeed = t.cfg.Mode, t.cfg.ChipSeed
 	t.hyper = t.cfg.Hyper
+	t.baseLR = t.hyper.LR
 	if t.hyper.Batch < 1 {
 		return &RunConfigError{fmt.Sprintf("batch must be at least 1 (got %d)", t.hyper.Batch)}
 	}

@@ -3,6 +3,7 @@ package nir
 import (
 	"fmt"
 
+	"inloop/data"
 	"inloop/engine"
 	"inloop/hw"
 	"inloop/internal/h5"
@@ -56,4 +57,40 @@ func targetsText(t string) string {
 		return fmt.Sprintf("default %+v (potentials in CADC LSB, times in µs)", hw.DefaultTargets())
 	}
 	return t
+}
+
+// InputsFile renders a learner's dataset as the network sees it, for
+// training elsewhere on exactly inloop's encoding: /train and /test groups
+// with inputs (samples × steps × inputs spike counts per model step,
+// float32) and labels (int64); root attributes dataset, input_encoding and
+// dt (seconds of chip time per step).
+func InputsFile(l *engine.Learner) ([]byte, error) {
+	cfg, ly := l.Config(), l.Layout()
+	root := &h5.Group{}
+	root.SetAttr("dataset", h5.Str(cfg.Dataset))
+	root.SetAttr("input_encoding", h5.Str(engine.Encoding(cfg)))
+	root.SetAttr("dt", h5.F64(ly.Dt/usPerS))
+	for _, s := range []struct {
+		name string
+		ds   data.Dataset
+	}{{"train", l.Train()}, {"test", l.Test()}} {
+		r, labels := l.InputRasters(s.ds)
+		lab := make([]int64, len(labels))
+		for i, v := range labels {
+			lab[i] = int64(v)
+		}
+		g := root.NewGroup(s.name)
+		g.Put("inputs", h5.F32s([]int{len(labels), ly.Steps, ly.Inputs}, r))
+		g.Put("labels", h5.I64s([]int{len(labels)}, lab))
+	}
+	return h5.Encode(root)
+}
+
+// WriteInputs writes InputsFile(l) to path atomically.
+func WriteInputs(path string, l *engine.Learner) error {
+	b, err := InputsFile(l)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, b)
 }

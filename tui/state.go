@@ -37,10 +37,12 @@ type runState struct {
 	events int  // events received, for tests and the status bar
 }
 
-// mark is a change the user made, shown on the curves at its step.
+// mark is a change the user made, shown on the curves at its step; auto
+// marks one the trainer made itself (a warm restart of the lr).
 type mark struct {
 	step int
 	cmd  engine.Command
+	auto bool
 }
 
 // apply folds one event into the state.
@@ -73,7 +75,7 @@ func (s *runState) apply(ev engine.Event) {
 		}
 		s.log = append(s.log, e)
 		if e.Applied && marked(e.Command.Kind) {
-			s.marks = append(s.marks, mark{e.Step, e.Command})
+			s.marks = append(s.marks, mark{e.Step, e.Command, e.Auto != ""})
 		}
 	case engine.DoneEvent:
 		s.done = &e

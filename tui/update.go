@@ -108,6 +108,12 @@ func (m *Model) commandResult(ce engine.CommandEvent) {
 	}
 	label := commandLabel(ce.Command)
 	switch {
+	case ce.Auto != "" && ce.Applied:
+		msg := fmt.Sprintf("↻ %s: %s", label, ce.Auto)
+		if m.flash != "" && !m.flashBad {
+			msg = m.flash + " · " + msg
+		}
+		m.setFlash(msg, false)
 	case !ce.Applied:
 		m.setFlash(fmt.Sprintf("✗ %s refused: %s", label, ce.Err), true)
 	case ce.Command.Kind == engine.CmdSave:

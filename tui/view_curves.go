@@ -155,6 +155,9 @@ func (m *Model) drawMarks(p plot.Plot, labels bool) {
 			continue
 		}
 		text := markLabel(mk.cmd)
+		if mk.auto {
+			text += " ↻" // the trainer's own change
+		}
 		col := p.Col(x) + 1
 		if col+plot.Len(text) > p.Area.X+p.Area.W { // right edge: label to the left
 			col = max(p.Area.X, p.Col(x)-plot.Len(text))

@@ -45,7 +45,7 @@ func TestOversizedWindowClamped(t *testing.T) {
 	tm := openBigTerm(t, mustDial(t, ts.addr, anonymous()), 3000, 3000)
 	want := fmt.Sprintf("size=%dx%d", MaxWindowCols, MaxWindowRows)
 	tm.waitScreen(t, want)
-	ts.waitLog(t, "window 3000x3000 is larger than 400x200; drawn at 400x200")
+	ts.waitLog(t, fmt.Sprintf("window 3000x3000 is larger than %[1]dx%[2]d; drawn at %[1]dx%[2]d", MaxWindowCols, MaxWindowRows))
 
 	if err := tm.sess.WindowChange(4294967295, 4294967295); err != nil {
 		t.Fatal(err)
@@ -65,9 +65,10 @@ func TestOversizedWindowClamped(t *testing.T) {
 }
 
 func TestClampWindow(t *testing.T) {
+	const mc, mr = MaxWindowCols, MaxWindowRows
 	for _, c := range []struct{ w, h, ww, wh int }{
-		{80, 24, 80, 24}, {400, 200, 400, 200}, {401, 10, 400, 10}, {3000, 3000, 400, 200},
-		{4294967295, 4294967295, 400, 200}, {-5, 30, 0, 30},
+		{80, 24, 80, 24}, {mc, mr, mc, mr}, {mc + 1, 10, mc, 10}, {3000, 3000, mc, mr},
+		{4294967295, 4294967295, mc, mr}, {-5, 30, 0, 30},
 	} {
 		w, h, clamped := clampWindow(c.w, c.h)
 		if w != c.ww || h != c.wh || clamped != (w != c.w || h != c.h) {
@@ -76,9 +77,17 @@ func TestClampWindow(t *testing.T) {
 	}
 }
 
-// openStalledTerm opens a 400×200 session whose client never reads its
-// output (the SSH window fills, then the server's writes wait).
+// openStalledTerm opens a session with the largest window whose client
+// never reads its output (the SSH window fills, then the server's writes
+// wait); with the test app it types F to fill the window at once.
 func openStalledTerm(t testing.TB, c *gossh.Client) *gossh.Session {
+	sess, _ := openStalledTermTyping(t, c, "F")
+	return sess
+}
+
+// openStalledTermTyping is openStalledTerm typing keys; it also returns the
+// unread output, to be drained once the test is done with the stall.
+func openStalledTermTyping(t testing.TB, c *gossh.Client, keys string) (*gossh.Session, io.Reader) {
 	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
@@ -87,7 +96,8 @@ func openStalledTerm(t testing.TB, c *gossh.Client) *gossh.Session {
 	if err := sess.RequestPty("xterm-256color", MaxWindowRows, MaxWindowCols, gossh.TerminalModes{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sess.StdoutPipe(); err != nil { // never read
+	stdout, err := sess.StdoutPipe() // not read
+	if err != nil {
 		t.Fatal(err)
 	}
 	stdin, err := sess.StdinPipe() // open: the client is there
@@ -97,11 +107,11 @@ func openStalledTerm(t testing.TB, c *gossh.Client) *gossh.Session {
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := io.WriteString(stdin, "F"); err != nil { // output to fill the window
+	if _, err := io.WriteString(stdin, keys); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sess.Close() })
-	return sess
+	return sess, stdout
 }
 
 // A client that takes no output is ended after WriteTimeout; its slot and
