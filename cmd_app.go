@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -60,6 +61,9 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	opts := tui.Options{Dataset: cfg.Dataset, StopOnQuit: true}
 	if cfg.Resume != "" {
 		opts.Title = "resumed " + cfg.Resume
+	}
+	if dir := cmp.Or(cfg.RunDir, cfg.Resume); dir != "" {
+		opts.Export = func() (string, error) { return exportRunNIR(dir, cfg.DataDir) }
 	}
 	_, perr := tea.NewProgram(tui.New(t, opts), tea.WithInput(stdin), tea.WithOutput(stdout)).Run()
 	// The app asked the run to stop when the user quit; ask again in case

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"inloop/engine"
@@ -103,4 +104,19 @@ func exportInputs(path string, l *engine.Learner, stdout io.Writer) error {
 	ly := l.Layout()
 	_, err := fmt.Fprintf(stdout, "wrote %s: %s train %d and test %d samples as input spikes binned to %d steps of %g µs × %d inputs\n", path, l.Config().Dataset, l.Train().Len(), l.Test().Len(), ly.Steps, ly.Dt, ly.Inputs)
 	return err
+}
+
+// exportRunNIR writes the last checkpoint of the run in dir as dir/network.nir
+// (the app's export key).
+func exportRunNIR(dir, dataDir string) (string, error) {
+	l, err := engine.OpenLearner(dir, dataDir)
+	if err != nil {
+		return "", err
+	}
+	g, err := nir.FromLearner(l, false)
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "network.nir")
+	return path, nir.Write(path, g)
 }

@@ -131,14 +131,6 @@ func cosine(a, b []float32) float64 {
 	return ab / math.Sqrt(aa*bb+1e-30)
 }
 
-func dotf(a []float32) float64 {
-	var s float64
-	for _, v := range a {
-		s += float64(v) * float64(v)
-	}
-	return s
-}
-
 // TestIdealChipGradientParts is a diagnostic (INLOOP_DIAG=1): it logs how
 // far the in-the-loop gradient moves from the software gradient when each
 // measured quantity (hidden membranes, hidden spikes, output membranes) is

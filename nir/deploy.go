@@ -108,6 +108,9 @@ func Deploy(g *Graph, dtOverride float64) (*Deployment, error) {
 			if !isLoop(g, succ, s, hidden) || !contains([]string{"Affine", "Linear"}, g.Nodes[s].Type) {
 				return nil, &DeployError{hidden, fmt.Sprintf("extra edge to %q (supported graphs: %s)", s, Supported)}
 			}
+			if rec != "" {
+				return nil, &DeployError{hidden, fmt.Sprintf("two recurrent loops (through %q and %q); the chip takes one (supported graphs: %s)", rec, s, Supported)}
+			}
 			rec = s
 		}
 	}

@@ -187,3 +187,45 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// tinyRecurrent is tiny with a recurrent hidden layer.
+func tinyRecurrent() *Graph {
+	n := engine.Network{Layout: engine.Layout{Inputs: 2, Hidden: 3, Outputs: 2, Recurrent: true, Dt: 1.7, TauMem: 6, TauSyn: 6, Steps: 2},
+		In: []float32{0.1, -0.1, 0.2, 0, 0, 0.25}, Rec: []float32{0, 0.05, -0.05, 0.1, 0, 0, 0, 0.2, 0}, Out: []float32{1, 2, 3, -1, -2, -3}}
+	return FromNetwork(n, nil, map[string]h5.Value{"dt": h5.F64(1.7e-6)})
+}
+
+// TestRecurrent: the recurrent edge hidden → rec → hidden is written and
+// deployed back with its weights.
+func TestRecurrent(t *testing.T) {
+	b, err := Encode(tinyRecurrent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Edges) != 7 || g.Nodes[NodeRec] == nil {
+		t.Fatalf("edges %v", g.Edges)
+	}
+	d, err := Deploy(g, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := tinyRecurrent().Nodes[NodeRec].Params["weight"].F32
+	if !d.Network.Layout.Recurrent || len(d.Network.Rec) != len(want) {
+		t.Fatalf("deployed %+v", d.Network.Layout)
+	}
+	for i, v := range d.Network.Rec {
+		if v != want[i] {
+			t.Errorf("rec weight %d: %g, want %g", i, v, want[i])
+		}
+	}
+	// A second loop back into the hidden layer is refused.
+	g.Nodes["rec2"] = &Node{Type: "Linear", Params: map[string]h5.Value{"weight": g.Nodes[NodeRec].Params["weight"]}}
+	g.Edges = append(g.Edges, [2]string{NodeHidden, "rec2"}, [2]string{"rec2", NodeHidden})
+	if _, err := Deploy(g, 0); err == nil || !strings.HasPrefix(err.Error(), `NIR node "hidden": two recurrent loops (through "rec" and "rec2")`) {
+		t.Errorf("two recurrent loops: %v", err)
+	}
+}

@@ -85,6 +85,11 @@ func TestOracle(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log(runPy(t, py, dir, filepath.Join(dir, "nir-check.py"), graph))
+	recFile := filepath.Join(tmp, "recurrent.nir")
+	if err := Write(recFile, tinyRecurrent()); err != nil {
+		t.Fatal(err)
+	}
+	t.Log(runPy(t, py, dir, filepath.Join(dir, "nir-check.py"), recFile))
 	ref := filepath.Join(tmp, "ref_obs.h5")
 	t.Log(runPy(t, py, dir, "-c", `import sys, nir
 d = nir.read_data(sys.argv[1]); d.check_nodes(nir.read(sys.argv[2])); nir.write_data(sys.argv[3], d)

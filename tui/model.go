@@ -76,6 +76,8 @@ type Model struct {
 	flash    string // one-line message until the next key
 	flashBad bool
 	quitting bool
+	// exportPending: the export key saved a checkpoint; export once it is written.
+	exportPending bool
 
 	interval time.Duration // event intake interval; 0 in tests
 

@@ -35,6 +35,13 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case eventsMsg:
 		return m.takeEvents(msg), true
+	case exportedMsg:
+		if msg.err != nil {
+			m.setFlash("✗ NIR export failed: "+msg.err.Error(), true)
+		} else {
+			m.setFlash("✓ network exported as NIR to "+msg.path, false)
+		}
+		return nil, true
 	case quitTimeoutMsg:
 		m.unsubscribe()
 		return tea.Quit, false
@@ -52,11 +59,19 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 // subscription.
 func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
 	wasAtEnd := m.state.progress.AtEnd
+	var export tea.Cmd
 	for _, ev := range msg.events {
 		m.state.apply(ev)
 		switch e := ev.(type) {
 		case engine.CommandEvent:
 			m.commandResult(e)
+			if e.Command.Kind == engine.CmdSave && m.exportPending {
+				m.exportPending = false
+				if e.Applied {
+					m.setFlash("exporting the network as NIR…", false)
+					export = exportNIR(m.opts.Export)
+				}
+			}
 		case engine.ProgressEvent:
 			if e.AtEnd && !wasAtEnd {
 				m.setFlash(fmt.Sprintf("trained all %d epochs: + trains %d more, q quits", e.Epochs, moreEpochs), false)
@@ -87,7 +102,24 @@ func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
 	if m.quitting {
 		delay = 0
 	}
+	if export != nil {
+		return tea.Batch(waitForEvents(m.events, delay), export)
+	}
 	return waitForEvents(m.events, delay)
+}
+
+// exportedMsg reports a NIR export.
+type exportedMsg struct {
+	path string
+	err  error
+}
+
+// exportNIR runs the export hook as a command (off the UI goroutine).
+func exportNIR(export func() (string, error)) tea.Cmd {
+	return func() tea.Msg {
+		p, err := export()
+		return exportedMsg{p, err}
+	}
 }
 
 // commandResult records what became of a command this or another session sent.
@@ -195,6 +227,13 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.More):
 		m.moreEpochs()
+	case key.Matches(msg, k.Export):
+		if m.opts.Export == nil {
+			m.setFlash("NIR export needs a run directory: start with --run-dir DIR (or inloop export RUN_DIR --nir FILE)", true)
+		} else if m.send(engine.Command{Kind: engine.CmdSave}) {
+			m.exportPending = true
+			m.setFlash("saving a checkpoint to export…", false)
+		}
 	case key.Matches(msg, k.Save):
 		if m.send(engine.Command{Kind: engine.CmdSave}) {
 			m.setFlash("saving a checkpoint…", false)
