@@ -10,6 +10,13 @@ func cloneEvent(e Event) Event {
 		return cloneSample(e)
 	case ChipEvent:
 		return cloneChip(e)
+	case EvalEvent:
+		e.Confusion = slices.Clone(e.Confusion)
+		return e
+	case MapEvent:
+		e.Classes = slices.Clone(e.Classes)
+		e.Chip, e.Software, e.Test = slices.Clone(e.Chip), slices.Clone(e.Software), slices.Clone(e.Test)
+		return e
 	case HistoryEvent:
 		return HistoryEvent{Steps: slices.Clone(e.Steps), Loss: slices.Clone(e.Loss), Accuracy: slices.Clone(e.Accuracy)}
 	}

@@ -42,6 +42,9 @@ type EvalEvent struct {
 	TestAccuracy    float64
 	TestLoss        float64
 	SpikesPerSample float64
+	// Confusion counts the test samples of true class i predicted as j at
+	// i·classes+j.
+	Confusion []int
 }
 
 // SampleEvent is the latest training sample as the chip saw it: input, hidden
@@ -168,6 +171,7 @@ func (HistoryEvent) event()  {}
 func (ProgressEvent) event() {}
 func (EvalEvent) event()     {}
 func (SampleEvent) event()   {}
+func (MapEvent) event()      {}
 func (ChipEvent) event()     {}
 func (HyperEvent) event()    {}
 func (CommandEvent) event()  {}

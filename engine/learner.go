@@ -28,6 +28,9 @@ type Learner struct {
 	stimuli  []hw.Stimulus
 	events   [][]hw.Event
 	evalSize int // samples per evaluation chunk
+	// confusion of the last Evaluate: samples of true class i predicted as
+	// j at i·classes+j.
+	confusion []int
 }
 
 // BatchStats describe one optimiser step.
@@ -204,6 +207,9 @@ func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) {
 	lt := l.lossTerms()
 	var total stepStats
 	idx := make([]int, 0, l.evalSize)
+	preds := make([]int, l.evalSize)
+	O := l.layout.Outputs
+	confusion := make([]int, O*O)
 	for lo := 0; lo < ds.Len(); lo += l.evalSize {
 		hi := min(lo+l.evalSize, ds.Len())
 		idx = idx[:0]
@@ -218,12 +224,18 @@ func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) {
 				return EvalStats{}, err
 			}
 		}
-		st := n.evaluate(tapes, &n.w, lt, simulate)
+		st := n.evaluate(tapes, &n.w, lt, simulate, preds)
+		for i := range tapes {
+			if y := tapes[i].label; y >= 0 && y < O {
+				confusion[y*O+preds[i]]++
+			}
+		}
 		total.loss += st.loss
 		total.correct += st.correct
 		total.spikes += st.spikes
 		total.n += st.n
 	}
+	l.confusion = confusion
 	if total.n == 0 {
 		return EvalStats{}, nil
 	}
@@ -234,6 +246,10 @@ func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) {
 		Samples:         total.n,
 	}, nil
 }
+
+// Confusion returns the confusion matrix of the last Evaluate (nil before
+// one): samples of true class i predicted as j at i·classes+j.
+func (l *Learner) Confusion() []int { return l.confusion }
 
 // WeightStats summarise the weights as written to the chip.
 func (l *Learner) WeightStats() WeightStats {

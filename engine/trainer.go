@@ -22,6 +22,8 @@ type trainee interface {
 	EndEpoch()
 	Evaluate(ds data.Dataset) (EvalStats, error)
 	SampleView(i int) (SampleEvent, error)
+	DecisionMap() (MapEvent, bool, error)
+	Confusion() []int
 	ChipView() ChipEvent
 	WeightStats() WeightStats
 	Set(name, value string) error
@@ -86,7 +88,8 @@ type Trainer struct {
 	rate        float64
 	lastProg    time.Time
 	lastSample  time.Time
-	sampleIdx   int // the training sample last viewed
+	lastMap     time.Time // decision map (decision.go)
+	sampleIdx   int       // the training sample last viewed
 }
 
 // RunConfigError is a configuration the trainer cannot run.
@@ -473,7 +476,7 @@ func (t *Trainer) evaluate() error {
 	if !finiteValues(es.Loss) {
 		return t.diverged("the test loss", es.Loss)
 	}
-	ev := EvalEvent{Step: t.pos.Step, Epoch: t.pos.Epoch, TestAccuracy: es.Accuracy, TestLoss: es.Loss, SpikesPerSample: es.SpikesPerSample}
+	ev := EvalEvent{Step: t.pos.Step, Epoch: t.pos.Epoch, TestAccuracy: es.Accuracy, TestLoss: es.Loss, SpikesPerSample: es.SpikesPerSample, Confusion: slices.Clone(t.l.Confusion())}
 	if t.pos.Offset >= t.trainSet.Len() {
 		ev.Epoch++ // evaluated at the end of the epoch
 	}
@@ -558,6 +561,7 @@ func (t *Trainer) emitSample(i int, forced bool) {
 		return
 	}
 	t.lastSample, t.sampleIdx = now, i
+	t.emitMap(forced)
 	s, err := t.l.SampleView(i)
 	if err != nil {
 		return

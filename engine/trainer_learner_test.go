@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"reflect"
 	"testing"
 )
 
@@ -89,7 +90,7 @@ func TestTrainerRealLearnerResumeMidEpoch(t *testing.T) {
 	}
 	resumed, rsum := evalsOf(t, second)
 	last, want := resumed[len(resumed)-1], whole[len(whole)-1]
-	if last != want {
+	if !reflect.DeepEqual(last, want) {
 		t.Fatalf("resumed run ends with %+v, uninterrupted with %+v", last, want)
 	}
 	if rsum.Steps != wsum.Steps || rsum.TestAccuracy != wsum.TestAccuracy || !rsum.Completed {
@@ -116,7 +117,7 @@ func TestTrainerSampleViewsDoNotChangeTraining(t *testing.T) {
 		}
 	})
 	watched, _ := evalsOf(t, viewed)
-	if plain[len(plain)-1] != watched[len(watched)-1] {
+	if !reflect.DeepEqual(plain[len(plain)-1], watched[len(watched)-1]) {
 		t.Fatalf("viewing samples changed the run: %+v vs %+v", watched[len(watched)-1], plain[len(plain)-1])
 	}
 }

@@ -19,6 +19,7 @@ type KeyMap struct {
 	Layer, Neuron                    key.Binding // membrane and raster panes
 	Smooth                           key.Binding // curves
 	Param, Scale                     key.Binding // mismatch
+	MapPath                          key.Binding // decision map
 	Edit, Submit                     key.Binding
 	Help, Quit, Interrupt            key.Binding
 }
@@ -45,6 +46,7 @@ func DefaultKeyMap() KeyMap {
 		Layer:    key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "hidden/output")),
 		Neuron:   key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("0-9", "neuron by number")),
 		Smooth:   key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "smoothing")),
+		MapPath:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "map: chip/model")),
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit setting")),
 		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "edit row/apply edit")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -63,6 +65,8 @@ func (k KeyMap) paneKeys(p pane) []key.Binding {
 		return []key.Binding{k.Prev, k.Next, k.Param, k.Variant, k.Scale}
 	case paneCurves:
 		return []key.Binding{k.Smooth}
+	case paneMap:
+		return []key.Binding{k.MapPath}
 	case paneParams:
 		return []key.Binding{k.Up, k.Down, k.Edit}
 	}
@@ -80,7 +84,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Pause, k.Step, k.More, k.Save, k.Export, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
 		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth},
-		{k.Param, k.Variant, k.Scale},
+		{k.Param, k.Variant, k.Scale, k.MapPath},
 		{k.Edit, k.Submit},
 	}
 }

@@ -25,6 +25,8 @@ type runState struct {
 	hasChip     bool
 	hyper       engine.HyperEvent
 	hasHyper    bool
+	dmap        engine.MapEvent
+	hasMap      bool
 
 	// training curve, one point per ProgressEvent (decimated)
 	steps, loss, acc []float64
@@ -66,6 +68,8 @@ func (s *runState) apply(ev engine.Event) {
 		s.sample, s.hasSample = e, true
 	case engine.ChipEvent:
 		s.chip, s.hasChip = e, true
+	case engine.MapEvent:
+		s.dmap, s.hasMap = e, true
 	case engine.HyperEvent:
 		s.hyper, s.hasHyper = e, true
 	case engine.CommandEvent:

@@ -253,6 +253,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case m.focus == paneMismatch && key.Matches(msg, k.Scale):
 		m.sharedScale = !m.sharedScale
+	case key.Matches(msg, k.MapPath):
+		m.mapSoftware = !m.mapSoftware
 	case key.Matches(msg, k.Up):
 		m.move(-1, true)
 	case key.Matches(msg, k.Down):
@@ -284,6 +286,9 @@ func (m *Model) setFocus(p pane) {
 	m.focus = p
 	if p != paneParams {
 		m.lastPlot = p
+	}
+	if p == paneMismatch || p == paneMap {
+		m.lastChip = p
 	}
 }
 

@@ -18,7 +18,7 @@ func (m *Model) render() {
 	}
 	g, s := &m.grid, m.styles
 	g.Reset(w, h)
-	m.lay = computeLayout(w, h, m.focus, m.lastPlot, m.zoom)
+	m.lay = computeLayout(w, h, m.focus, m.lastPlot, m.lastChip, m.zoom)
 	m.drawStatus(m.lay.status)
 	switch {
 	case m.lay.tiny:
@@ -65,6 +65,8 @@ func (m *Model) drawPane(p pane, r plot.Rect) {
 		m.drawMismatch(in)
 	case paneCurves:
 		m.drawCurves(in)
+	case paneMap:
+		m.drawMap(in)
 	case paneParams:
 		m.drawSettings(in)
 	}
@@ -94,6 +96,11 @@ func (m *Model) paneTitle(p pane) string {
 			return t
 		}
 		return "loss & accuracy"
+	case paneMap:
+		if st.hasMap {
+			return fmt.Sprintf("decision map · step %d", st.dmap.Step)
+		}
+		return "decision map"
 	case paneParams:
 		if m.opts.ReadOnly {
 			return "settings · read-only"
