@@ -135,7 +135,7 @@ func (m *Model) drawStatus(r plot.Rect) {
 	case st.hasProgress && st.progress.AtEnd:
 		state, stStyle = "■ all epochs done", s.StatusPause
 	case st.paused():
-		state, stStyle = "⏸ paused", s.StatusPause
+		state, stStyle = "‖ paused", s.StatusPause // ‖: ⏸ is missing from common monospace fonts
 	case st.hasProgress:
 		state, stStyle = "▶ running", s.StatusRun
 	}
