@@ -1,14 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 
 	"inloop/engine"
 	"inloop/tui"
@@ -19,7 +22,9 @@ const appHelp = `usage: inloop [flags]
 
 The live app: trains a network in the loop on the emulated chip (by default
 Yin-Yang, chip mode, chip seed 1) and shows it; edit hyperparameters and the
-calibration while it runs. Quitting (q) stops the run with a checkpoint
+calibration while it runs. It trains until you pause or quit, unless
+--epochs bounds the run; at the end of a bounded run it waits for more
+epochs or a start over. Quitting (q) stops the run with a checkpoint
 (with --run-dir) and prints its summary. Press ? in the app for its keys.
 
 flags:`
@@ -38,6 +43,10 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cfg = sessionLength(fs, cfg)
+	if err := needTerminal(stdin, stdout); err != nil {
+		return err
+	}
 	if *synthetic {
 		return runDemo(stdin, stdout)
 	}
@@ -47,10 +56,14 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	t.KeepOpen()
 	t.Start(ctx)
 	opts := tui.Options{Dataset: cfg.Dataset, StopOnQuit: true}
 	if cfg.Resume != "" {
 		opts.Title = "resumed " + cfg.Resume
+	}
+	if dir := cmp.Or(cfg.RunDir, cfg.Resume); dir != "" {
+		opts.Export = func() (string, error) { return exportRunNIR(dir, cfg.DataDir) }
 	}
 	_, perr := tea.NewProgram(tui.New(t, opts), tea.WithInput(stdin), tea.WithOutput(stdout)).Run()
 	// The app asked the run to stop when the user quit; ask again in case
@@ -73,6 +86,34 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, describeSummary(sum))
 	if !sum.Completed && sum.RunDir != "" {
 		fmt.Fprintf(stderr, "continue with: inloop --resume %s\n", sum.RunDir)
+	}
+	return nil
+}
+
+// sessionLength makes a new run of the app (local or served) a session
+// without an end, trained until the user pauses or quits, unless --epochs
+// bounds it; a resumed run keeps its own length. The train command keeps
+// the dataset's finite default.
+func sessionLength(fs *flag.FlagSet, cfg engine.Config) engine.Config {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "epochs" })
+	if !given && cfg.Resume == "" {
+		cfg.Epochs = 0
+	}
+	return cfg
+}
+
+// needTerminal refuses to start the app when its input or output is a
+// file that is not a terminal (a pipe, /dev/null, a redirect), before any
+// run directory is made.
+func needTerminal(stdin io.Reader, stdout io.Writer) error {
+	for _, s := range []struct {
+		name string
+		f    any
+	}{{"input", stdin}, {"output", stdout}} {
+		if f, ok := s.f.(*os.File); ok && !term.IsTerminal(f.Fd()) {
+			return usagef("the app needs a terminal, and its %s is not one; run it in a terminal, or train without one with 'inloop train'", s.name)
+		}
 	}
 	return nil
 }

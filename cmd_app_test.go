@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -40,5 +42,23 @@ func TestAppHelp(t *testing.T) {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("-h does not mention %q:\n%s", want, errOut.String())
 		}
+	}
+}
+
+// Without a terminal the app says so in one line and makes no run directory.
+func TestAppWithoutTerminal(t *testing.T) {
+	in, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	dir := filepath.Join(t.TempDir(), "run")
+	var out, errOut bytes.Buffer
+	code := run([]string{"--run-dir", dir}, in, &out, &errOut)
+	if msg := errOut.String(); code != 2 || !strings.Contains(msg, "the app needs a terminal, and its input is not one") || strings.Count(strings.TrimSpace(msg), "\n") != 0 {
+		t.Errorf("exit %d, stderr %q", code, msg)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("run directory made: %v", err)
 	}
 }

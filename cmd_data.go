@@ -58,6 +58,9 @@ func dataCmd(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
+	if ds.Len() == 0 {
+		return fmt.Errorf("data: the %s split of %s holds no samples", split, *name)
+	}
 	if *index < 0 || *index >= ds.Len() {
 		return usagef("data: --sample %d out of range (accepted: 0..%d)", *index, ds.Len()-1)
 	}

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"time"
@@ -50,8 +52,11 @@ type serveFlags struct {
 	public                                bool
 	maxSessions, maxTrainers, fps         int
 	idleTimeout, maxTimeout, updateEvery  time.Duration
+	writeTimeout                          time.Duration
 	connRate                              float64
 	connBurst                             int
+	crashDir                              string
+	memoryLimit                           int64
 }
 
 func addServeFlags(fs *flag.FlagSet) *serveFlags {
@@ -65,6 +70,9 @@ func addServeFlags(fs *flag.FlagSet) *serveFlags {
 	fs.IntVar(&f.maxTrainers, "max-trainers", runtime.NumCPU(), "concurrent own runs with --join own (0 = no limit)")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 10*time.Minute, "close a session after this long without a key press (0 = never)")
 	fs.DurationVar(&f.maxTimeout, "max-timeout", 2*time.Hour, "close a session after this long in any case (0 = never)")
+	fs.DurationVar(&f.writeTimeout, "write-timeout", time.Minute, "close a session whose client has taken none of its output for this long: stopped, suspended or gone (0 = never)")
+	fs.Int64Var(&f.memoryLimit, "memory-limit", serve.DefaultMemoryLimit>>20, "soft limit on the server's memory in `MiB` (as GOMEMLIMIT; the collector works harder near it; 0 = none, as without GOMEMLIMIT)")
+	fs.StringVar(&f.crashDir, "crash-dir", defaultCrashDir(), "`DIR` for the stack of each panic in a session (one file each, named in the log)")
 	fs.IntVar(&f.fps, "fps", 15, "frames per second at most, per session (1..120)")
 	fs.DurationVar(&f.updateEvery, "update-every", 500*time.Millisecond, "show a run's newest step and sample to a session at most this often (0 = all); sets the bytes each session is sent")
 	fs.Float64Var(&f.connRate, "conn-rate", 1, "connection attempts per second allowed per address, refilling the burst")
@@ -79,6 +87,15 @@ func defaultHostKeyPath() string {
 		return "inloop_ssh_host_ed25519_key"
 	}
 	return filepath.Join(dir, "inloop", "ssh_host_ed25519_key")
+}
+
+// defaultCrashDir is in the user's cache folder, beside the data cache.
+func defaultCrashDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "inloop-crashes")
+	}
+	return filepath.Join(dir, "inloop", "crashes")
 }
 
 // check validates the server flags; errors are usage errors.
@@ -109,12 +126,14 @@ func (f *serveFlags) check() error {
 		return usagef("--max-sessions %d is not accepted (accepted: 0 for no limit, or more)", f.maxSessions)
 	case f.maxTrainers < 0:
 		return usagef("--max-trainers %d is not accepted (accepted: 0 for no limit, or more)", f.maxTrainers)
-	case f.idleTimeout < 0 || f.maxTimeout < 0:
-		return usagef("--idle-timeout and --max-timeout must be 0 (never) or positive, e.g. 10m")
+	case f.idleTimeout < 0 || f.maxTimeout < 0 || f.writeTimeout < 0:
+		return usagef("--idle-timeout, --max-timeout and --write-timeout must be 0 (never) or positive, e.g. 10m")
 	case f.updateEvery < 0:
 		return usagef("--update-every %s is not accepted (accepted: 0 for every update, or a duration like 500ms)", f.updateEvery)
 	case f.fps < 1 || f.fps > 120:
 		return usagef("--fps %d is not accepted (accepted: 1 to 120)", f.fps)
+	case f.memoryLimit < 0:
+		return usagef("--memory-limit %d is not accepted (accepted: 0 for none, or MiB, e.g. 160)", f.memoryLimit)
 	case f.connRate <= 0 || f.connBurst < 1:
 		return usagef("--conn-rate must be above 0 and --conn-burst at least 1")
 	}
@@ -136,9 +155,17 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cfg = sessionLength(fs, cfg)
 	if cfg.Resume != "" && serve.Join(sf.join) != serve.JoinShared {
 		return usagef("--resume continues one run: use it with --join shared")
 	}
+	if cfg.RunDir != "" && cfg.Resume == "" {
+		if err := checkRunRoot(cfg.RunDir); err != nil {
+			return err
+		}
+	}
+
+	setMemoryLimit(fs, sf.memoryLimit)
 
 	l, err := net.Listen("tcp", sf.listen)
 	if err != nil {
@@ -157,6 +184,8 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		MaxTrainers:    sf.maxTrainers,
 		IdleTimeout:    sf.idleTimeout,
 		MaxTimeout:     sf.maxTimeout,
+		WriteTimeout:   sf.writeTimeout,
+		CrashDir:       sf.crashDir,
 		ConnRate:       sf.connRate,
 		ConnBurst:      sf.connBurst,
 		FPS:            sf.fps,
@@ -208,6 +237,38 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// setMemoryLimit applies --memory-limit; left unset, a GOMEMLIMIT in the
+// environment wins over the default.
+func setMemoryLimit(fs *flag.FlagSet, mib int64) {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "memory-limit" })
+	if !set && os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	limit := int64(math.MaxInt64) // none
+	if mib > 0 {
+		limit = mib << 20
+	}
+	debug.SetMemoryLimit(limit)
+}
+
+// checkRunRoot makes sure the server can make its runs' folders in dir
+// before anyone connects: it is created if missing, and must be writable.
+func checkRunRoot(dir string) error {
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return usagef("--run-dir %s is a file (accepted: a directory, created if missing, that holds a folder per run)", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usagef("--run-dir %s cannot be created: %v", dir, errors.Unwrap(err))
+	}
+	f, err := os.CreateTemp(dir, ".inloop-write-check-*")
+	if err != nil {
+		return usagef("--run-dir %s cannot be written: %v", dir, errors.Unwrap(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 // runFactory makes the server's runs from the flags' config. Each run gets
 // its own folder under --run-dir, named by server start and run id, so
 // sessions and restarts never share one.
@@ -221,6 +282,7 @@ func runFactory(cfg engine.Config, started string) serve.TrainerFactory {
 		if err != nil {
 			return nil, err
 		}
+		t.KeepOpen()
 		return t, nil
 	}
 }

@@ -43,6 +43,11 @@ func TestServeRefusesBadInput(t *testing.T) {
 		{[]string{"serve", "--public", "--fps", "0", "--host-key", key}, "--fps 0 is not accepted"},
 		{[]string{"serve", "--public", "--resume", dir, "--host-key", key}, "use it with --join shared"},
 		{[]string{"serve", "--public", "--host-key", openKey, "--listen", "127.0.0.1:0"}, "chmod 600"},
+		{[]string{"serve", "--public", "--conn-rate", "NaN", "--host-key", key}, "--conn-rate NaN is not accepted (accepted: a finite number)"},
+		{[]string{"serve", "--public", "--conn-rate", "Inf", "--host-key", key}, "--conn-rate +Inf is not accepted"},
+		{[]string{"serve", "--public", "--lr", "-Inf", "--host-key", key}, "--lr -Inf is not"},
+		{[]string{"serve", "--public", "--run-dir", openKey, "--host-key", key}, "is a file (accepted: a directory"},
+		{[]string{"serve", "--public", "--write-timeout", "-1s", "--host-key", key}, "must be 0 (never) or positive"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tc.args, nil, &stdout, &stderr)

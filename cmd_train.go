@@ -22,6 +22,8 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	rf := addRunFlags(fs)
 	jsonOut := fs.Bool("json", false, "print the summary as one line of JSON on stdout")
+	initNIR := fs.String("init", "", "start from the NIR graph in `FILE` (deployed on the chip; see README, \"NIR\") and fine-tune it")
+	initDt := fs.Float64("dt", 0, "with --init: seconds of graph time per chip frame (default: the graph's metadata dt, else τ_mem/r)")
 	fs.Usage = describeFlags(fs, "usage: inloop train [flags]\n\nTrains headless: progress on stderr, the summary on stdout.\n\nflags:")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -29,6 +31,28 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 	cfg, err := rf.config()
 	if err != nil {
 		return err
+	}
+	var transfer *transferReport
+	if *initNIR != "" {
+		if cfg.Resume != "" {
+			return usagef("--init starts a new run; --resume continues one (give one of them)")
+		}
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if set["hidden"] {
+			return usagef("--hidden: the NIR graph given with --init sets the hidden size")
+		}
+		if cfg, _, err = nirDeploy(*initNIR, cfg, set["dataset"], *initDt); err != nil {
+			return err
+		}
+		r, err := evalTransfer(cfg)
+		if err != nil {
+			return err
+		}
+		transfer = &r
+		fmt.Fprintln(stderr, r.describe(*initNIR))
+	} else if *initDt != 0 {
+		return usagef("--dt applies with --init only")
 	}
 	t, err := engine.NewTrainer(cfg)
 	if err != nil {
@@ -79,6 +103,17 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 		b, err := json.Marshal(sum)
 		if err != nil {
 			return err
+		}
+		if transfer != nil {
+			// the summary with the graph's accuracy before fine-tuning
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				return err
+			}
+			m["init"], m["init_software_accuracy"], m["init_chip_accuracy"] = *initNIR, transfer.Software.Accuracy, transfer.Chip.Accuracy
+			if b, err = json.Marshal(m); err != nil {
+				return err
+			}
 		}
 		_, err = fmt.Fprintf(stdout, "%s\n", b)
 		return err

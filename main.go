@@ -23,6 +23,8 @@ commands:
   chip     the chip report: mismatch and calibration statistics
   data     a dataset's summary and a preview of one sample
   serve    the app over SSH
+  eval     --nir FILE: a NIR graph deployed on the chip, its accuracy
+  export   a run's network as NIR (--nir FILE), recordings as NIR observables
 
 Run 'inloop COMMAND -h' for a command's flags.
 `
@@ -57,11 +59,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = dataCmd(rest, stdout, stderr)
 	case "serve":
 		err = serveCmd(rest, stdout, stderr)
+	case "eval":
+		err = evalCmd(rest, stdout, stderr)
+	case "export":
+		err = exportCmd(rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "inloop: unknown command %q (accepted: train, chip, data, serve, help)\n", cmd)
+		fmt.Fprintf(stderr, "inloop: unknown command %q (accepted: train, chip, data, serve, eval, export, help)\n", cmd)
 		fmt.Fprint(stderr, usage)
 		return 2
 	}

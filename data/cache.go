@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"inloop/internal/atomicfile"
@@ -69,6 +70,13 @@ func loadMNISTArrays(variant MNISTVariant, paths [2]string, cacheDir string) (*m
 		return nil, err
 	}
 	hi, hl := sha256.Sum256(img), sha256.Sum256(lab)
+	for k, b := range [][]byte{img, lab} {
+		sum := [][32]byte{hi, hl}[k]
+		want := strings.TrimSuffix(filepath.Base(paths[k]), ".gz")
+		if got := publishedMNISTFile(variant, b, hex.EncodeToString(sum[:])); got != "" && got != want {
+			return nil, &FormatError{File: paths[k], Fault: fmt.Sprintf("this is %s's published %s, found where %s belongs: are the train and test files swapped?", variant.Name(), got, want)}
+		}
+	}
 	if variant == FashionMNIST && (isMNISTDigest(hex.EncodeToString(hi[:])) || isMNISTDigest(hex.EncodeToString(hl[:]))) {
 		return nil, &FormatError{File: paths[0], Fault: "wrong dataset: these are MNIST's digit files, not Fashion-MNIST's (put Fashion-MNIST's files in DIR/fashion-mnist/)"}
 	}
@@ -129,7 +137,9 @@ func readMNISTCache(file string) *mnistArrays {
 	p := len(mnistCacheMagic)
 	n := int(binary.LittleEndian.Uint32(b[p:]))
 	p += 4
-	if len(body) != p+n+n*Side*Side {
+	// The digest guards against damage, not against a file written by
+	// someone else: every field is checked as a decoded file's would be.
+	if n == 0 || len(body) != p+n+n*Side*Side || badLabel(body[p:p+n]) >= 0 {
 		return nil
 	}
 	return &mnistArrays{labels: body[p : p+n], pixels: body[p+n:]}

@@ -1,6 +1,8 @@
 package data
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -224,12 +226,46 @@ func isMNISTDigest(sha string) bool {
 	return slices.Contains(mnistRawSHA256, sha)
 }
 
+// publishedMNISTFile names the published file of variant whose bytes are
+// b with SHA-256 sha (gz or, for MNIST, decompressed), or "" for a file of
+// unknown digest.
+func publishedMNISTFile(variant MNISTVariant, b []byte, sha string) string {
+	m := md5.Sum(b)
+	mh := hex.EncodeToString(m[:])
+	for _, s := range mnistFiles[variant] {
+		for _, f := range s {
+			if f.md5 == mh || (f.sha256 != "" && f.sha256 == sha) {
+				return f.base
+			}
+		}
+	}
+	if variant == MNISTDigits {
+		if i := slices.Index(mnistRawSHA256, sha); i >= 0 {
+			return mnistRawNames[i]
+		}
+	}
+	return ""
+}
+
+// mnistRawNames are the files of mnistRawSHA256, in its order.
+var mnistRawNames = []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}
+
 // mnistRawSHA256 are the digests of MNIST's decompressed files.
 var mnistRawSHA256 = []string{
 	"ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
 	"65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
 	"0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
 	"ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+
+// badLabel is the index of the first label outside 0..9, or -1.
+func badLabel(labels []uint8) int {
+	for i, y := range labels {
+		if y > 9 {
+			return i
+		}
+	}
+	return -1
 }
 
 // decodeMNIST decodes and validates the two IDX files and preprocesses the
@@ -250,13 +286,14 @@ func decodeMNIST(variant MNISTVariant, paths [2]string, img, lab []byte) (*mnist
 		return nil, &FormatError{File: paths[1], Fault: fmt.Sprintf("wrong type: dimensions %v, want [N] labels", lx.Dims)}
 	}
 	n := ix.Dims[0]
+	if n == 0 {
+		return nil, &FormatError{File: paths[0], Fault: "holds no images (a split needs at least one)"}
+	}
 	if lx.Dims[0] != n {
 		return nil, &FormatError{File: paths[1], Fault: fmt.Sprintf("%d labels for %d images in %s", lx.Dims[0], n, paths[0])}
 	}
-	for i, y := range lx.Data {
-		if y > 9 {
-			return nil, &FormatError{File: paths[1], Fault: fmt.Sprintf("label %d of sample %d out of range 0..9", y, i)}
-		}
+	if i := badLabel(lx.Data); i >= 0 {
+		return nil, &FormatError{File: paths[1], Fault: fmt.Sprintf("label %d of sample %d out of range 0..9", lx.Data[i], i)}
 	}
 	arr := &mnistArrays{labels: slices.Clone(lx.Data), pixels: make([]uint8, n*Side*Side)}
 	preprocessImages(arr.pixels, ix.Data, n, variant)

@@ -321,3 +321,60 @@ func TestFashionMNISTNoCrop(t *testing.T) {
 		t.Errorf("classes %v", f.Classes())
 	}
 }
+
+// An image file with no images is refused, not trained on.
+func TestMNISTEmptySplitRefused(t *testing.T) {
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "t10k-images-idx3-ubyte"), idxBytes([]int{0, 28, 28}, nil), 0o644)
+	os.WriteFile(filepath.Join(root, "t10k-labels-idx1-ubyte"), idxBytes([]int{0}, nil), 0o644)
+	_, err := NewMNIST(MNISTDigits, root, Test, MNISTOptions{CacheDir: "off"})
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "holds no images") {
+		t.Fatalf("empty split: %v", err)
+	}
+}
+
+// A cache file with a valid digest is still checked field by field: a
+// label out of range makes it a miss (the sources are decoded again).
+func TestMNISTCacheFieldsChecked(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "mnist16-x.bin")
+	good := &mnistArrays{labels: []uint8{3, 9}, pixels: make([]uint8, 2*Side*Side)}
+	if err := writeMNISTCache(file, good); err != nil {
+		t.Fatal(err)
+	}
+	if readMNISTCache(file) == nil {
+		t.Fatal("a good cache file refused")
+	}
+	for _, bad := range []*mnistArrays{
+		{labels: []uint8{3, 200}, pixels: make([]uint8, 2*Side*Side)},
+		{labels: []uint8{}, pixels: nil},
+	} {
+		if err := writeMNISTCache(file, bad); err != nil {
+			t.Fatal(err)
+		}
+		if a := readMNISTCache(file); a != nil {
+			t.Errorf("cache with labels %v accepted", bad.labels)
+		}
+	}
+}
+
+// MNIST's train and test files swapped are refused, naming the file.
+func TestMNISTSwappedSplitsRefused(t *testing.T) {
+	src := sharedData(t, "mnist")
+	root := t.TempDir()
+	for from, to := range map[string]string{
+		"train-images-idx3-ubyte.gz": "t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz": "train-images-idx3-ubyte.gz",
+		"train-labels-idx1-ubyte.gz": "t10k-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz": "train-labels-idx1-ubyte.gz",
+	} {
+		if err := os.Symlink(filepath.Join(src, from), filepath.Join(root, to)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, split := range []Split{Train, Test} {
+		_, err := NewMNIST(MNISTDigits, root, split, MNISTOptions{CacheDir: "off"})
+		var fe *FormatError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), "train and test files swapped") {
+			t.Errorf("%s split from swapped files: %v", split, err)
+		}
+	}
+}

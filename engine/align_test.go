@@ -14,10 +14,9 @@ import (
 // checks that the measured membranes and spikes, after the unit conversion
 // and time alignment of the in-the-loop step, follow the model closely.
 func TestIdealChipMatchesModel(t *testing.T) {
+	t.Parallel()
 	l := Layout{Inputs: 40, Hidden: 30, Outputs: 4, Steps: 20, Dt: hw.CADCPeriod, TauMem: 6, TauSyn: 6}
-	idealChips = true
-	defer func() { idealChips = false }()
-	cs, err := buildChip(calibRecipe{ChipSeed: 1, NoiseSeed: 1, State: "calibrated", Targets: hw.DefaultTargets()}, l)
+	cs, err := buildChip(calibRecipe{ChipSeed: 1, NoiseSeed: 1, State: "calibrated", Targets: hw.DefaultTargets(), Ideal: true}, l)
 	if err != nil {
 		t.Skip("chip not available: ", err)
 	}
@@ -132,25 +131,17 @@ func cosine(a, b []float32) float64 {
 	return ab / math.Sqrt(aa*bb+1e-30)
 }
 
-func dotf(a []float32) float64 {
-	var s float64
-	for _, v := range a {
-		s += float64(v) * float64(v)
-	}
-	return s
-}
-
 // TestIdealChipGradientParts is a diagnostic (INLOOP_DIAG=1): it logs how
 // far the in-the-loop gradient moves from the software gradient when each
 // measured quantity (hidden membranes, hidden spikes, output membranes) is
 // substituted on its own, on an ideal chip.
 func TestIdealChipGradientParts(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("INLOOP_DIAG") != "1" {
 		t.Skip("diagnostic; set INLOOP_DIAG=1")
 	}
-	idealChips = true
-	defer func() { idealChips = false }()
 	cfg, _ := DefaultConfig("yinyang")
+	cfg.IdealChip = true
 	l, err := NewLearner(cfg)
 	if err != nil {
 		t.Skip(err)

@@ -101,3 +101,19 @@ func BenchmarkSampleView(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecisionMap is one refresh of the Yin-Yang decision map: the
+// MapSide² grid and MapTestPoints test points through the chip and the software model
+// (the trainer does this at most every mapEvery while someone watches).
+func BenchmarkDecisionMap(b *testing.B) {
+	cfg, _ := DefaultConfig("yinyang")
+	l, err := NewLearner(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := l.DecisionMap(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"inloop/hw"
 )
@@ -18,6 +20,10 @@ type chipState struct {
 	// calibration (nil until one).
 	uncal [hw.NumParams][]float64
 	cal   [hw.NumParams][]float64
+	// uncalCodes are the CapMem codes at creation; failures the circuits
+	// that missed a target in the calibration in force.
+	uncalCodes [hw.NumParams][]uint16
+	failures   []hw.CircuitFailure
 }
 
 // calibRecipe says how a chip's calibration state was reached.
@@ -28,6 +34,7 @@ type calibRecipe struct {
 	Targets   hw.Targets
 	Sigma     float64
 	DecalSeed uint64
+	Ideal     bool // a die without mismatch and noise
 }
 
 func (r calibRecipe) label() string {
@@ -37,14 +44,10 @@ func (r calibRecipe) label() string {
 	return r.State
 }
 
-// idealChips makes every chip ideal (no mismatch, no noise): a test hook
-// that separates the in-the-loop machinery from the chip's flaws.
-var idealChips = false
-
 // recipeOf is the calibration recipe a Config asks for.
 func recipeOf(cfg Config) calibRecipe {
 	t, _ := parseTargets(cfg.Targets) // validateConfig checked them
-	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t}
+	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t, Ideal: cfg.IdealChip}
 	if cfg.Decalibrate > 0 {
 		r.State, r.Sigma, r.DecalSeed = "decalibrated", cfg.Decalibrate, cfg.Seed
 	}
@@ -54,10 +57,11 @@ func recipeOf(cfg Config) calibRecipe {
 // buildChip makes the die of r, brings it to r's calibration state and
 // places the network of l.
 func buildChip(r calibRecipe, l Layout) (*chipState, error) {
-	c := hw.New(hw.Options{ChipSeed: r.ChipSeed, NoiseSeed: r.NoiseSeed, Ideal: idealChips})
+	c := hw.New(hw.Options{ChipSeed: r.ChipSeed, NoiseSeed: r.NoiseSeed, Ideal: r.Ideal})
 	cs := &chipState{chip: c, calib: r}
 	for p := range hw.NumParams {
 		cs.uncal[p] = c.Values(p)
+		cs.uncalCodes[p] = c.Codes(p)
 	}
 	if err := cs.apply(r); err != nil {
 		return nil, err
@@ -96,7 +100,7 @@ func (cs *chipState) apply(r calibRecipe) error {
 			}
 			c.Uncalibrate()
 		}
-		cs.calib, cs.failed = r, 0
+		cs.calib, cs.failed, cs.failures = r, 0, nil
 		return nil
 	case "calibrated":
 		c, ok := any(cs.chip).(calibrator)
@@ -118,6 +122,7 @@ func (cs *chipState) apply(r calibRecipe) error {
 	}
 	cs.calib = r
 	cs.failed = len(res.FailedCircuits())
+	cs.failures = res.Failed
 	for p := range hw.NumParams {
 		cs.cal[p] = cs.chip.Values(p)
 	}
@@ -145,13 +150,52 @@ func (l *Learner) ChipView() ChipEvent {
 	cs := l.chip
 	ev := ChipEvent{ChipSeed: cs.calib.ChipSeed, Calibration: cs.calib.label(), Failed: cs.failed}
 	for p := range hw.NumParams {
-		pm := ParamMap{Name: p.String(), Unit: p.Unit(), Uncalibrated: append([]float64(nil), cs.uncal[p]...), Current: cs.chip.Values(p)}
+		pm := ParamMap{Name: p.String(), Unit: p.Unit(), Uncalibrated: append([]float64(nil), cs.uncal[p]...), Current: cs.chip.Values(p),
+			UncalibratedCodes: slices.Clone(cs.uncalCodes[p]), Codes: cs.chip.Codes(p)}
 		if cs.cal[p] != nil {
 			pm.Calibrated = append([]float64(nil), cs.cal[p]...)
 		}
 		ev.Params = append(ev.Params, pm)
 	}
+	for _, f := range cs.failures {
+		ev.Failures = append(ev.Failures, CircuitFailure{Circuit: f.Circuit, Param: f.Param.String(), Target: f.Target, Reached: f.Reached})
+	}
+	ev.Roles = make([]CircuitRole, hw.Circuits)
+	for k := range ev.Roles {
+		ev.Roles[k] = RoleOf(cs.chip.CircuitUse(k), l.layout.Hidden)
+	}
 	return ev
+}
+
+// RoleOf names a circuit's use in the network's terms, for a network whose
+// first hidden logical neurons are its hidden layer and the rest its
+// outputs: layer and index of its neuron, and its synapse rows as ranges.
+func RoleOf(u hw.CircuitUse, hidden int) CircuitRole {
+	if u.Neuron < 0 {
+		return CircuitRole{Neuron: -1}
+	}
+	r := CircuitRole{Layer: "hidden", Index: u.Neuron, Neuron: u.Neuron, Second: u.Second, Inputs: u.Inputs, Hidden: u.Neurons}
+	if u.Neuron >= hidden {
+		r.Layer, r.Index = "output", u.Neuron-hidden
+	}
+	var b strings.Builder
+	for i := 0; i < len(u.Rows); {
+		j := i
+		for j+1 < len(u.Rows) && u.Rows[j+1] == u.Rows[j]+1 {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		if j > i {
+			fmt.Fprintf(&b, "%d–%d", u.Rows[i], u.Rows[j])
+		} else {
+			fmt.Fprintf(&b, "%d", u.Rows[i])
+		}
+		i = j + 1
+	}
+	r.Rows = b.String()
+	return r
 }
 
 // Recalibrate calibrates the chip to targets given as "name=value,..." text

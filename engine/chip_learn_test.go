@@ -11,6 +11,7 @@ import (
 // calibrated chip for one epoch (100 steps of 50) and expects the test accuracy
 // far above chance (1/3).
 func TestChipYinYangLearns(t *testing.T) {
+	t.Parallel()
 	cfg, err := DefaultConfig("yinyang")
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +41,7 @@ func TestChipYinYangLearns(t *testing.T) {
 // mode, calibrated, on three chip seeds, must reach ≥ 95 % test accuracy.
 // It takes minutes on two cores, so it runs only with INLOOP_LONG=1.
 func TestChipYinYangReaches95(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("INLOOP_LONG") != "1" {
 		t.Skip("set INLOOP_LONG=1 for the full Yin-Yang runs")
 	}

@@ -10,6 +10,13 @@ func cloneEvent(e Event) Event {
 		return cloneSample(e)
 	case ChipEvent:
 		return cloneChip(e)
+	case EvalEvent:
+		e.Confusion = slices.Clone(e.Confusion)
+		return e
+	case MapEvent:
+		e.Classes = slices.Clone(e.Classes)
+		e.Chip, e.Software, e.Test = slices.Clone(e.Chip), slices.Clone(e.Software), slices.Clone(e.Test)
+		return e
 	case HistoryEvent:
 		return HistoryEvent{Steps: slices.Clone(e.Steps), Loss: slices.Clone(e.Loss), Accuracy: slices.Clone(e.Accuracy)}
 	}
@@ -47,9 +54,13 @@ func cloneChip(e ChipEvent) ChipEvent {
 			p.Uncalibrated = slices.Clone(p.Uncalibrated)
 			p.Calibrated = slices.Clone(p.Calibrated)
 			p.Current = slices.Clone(p.Current)
+			p.UncalibratedCodes = slices.Clone(p.UncalibratedCodes)
+			p.Codes = slices.Clone(p.Codes)
 			ps[i] = p
 		}
 		e.Params = ps
 	}
+	e.Failures = slices.Clone(e.Failures)
+	e.Roles = slices.Clone(e.Roles)
 	return e
 }

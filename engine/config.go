@@ -38,6 +38,17 @@ type Config struct {
 	Resume      string  // run directory to continue from its last checkpoint
 	Hidden      int     // hidden neurons; 0 = dataset default
 	Hyper       Hyper
+	// InitFrom names where the initial weights came from (a NIR file);
+	// Init holds them, applied by NewLearner in place of the random
+	// initialisation and not stored (checkpoints hold the weights).
+	InitFrom string   `json:",omitempty"`
+	Init     *Network `json:"-"`
+	// Options that take the method apart (experiments, tests); the zero
+	// values are the defaults.
+	IdealChip      bool    `json:",omitempty"` // a chip without mismatch and noise (hw.Options.Ideal)
+	UnitOutputGain bool    `json:",omitempty"` // backward pass with the output weights at gain 1 (the paper's), not the chip's s_o/240
+	YinYangRepeat  int     `json:",omitempty"` // input channels per Yin-Yang value; 0 = 5
+	YinYangLate    float64 `json:",omitempty"` // µs, spike time of the Yin-Yang value 1; 0 = 20.4
 	// Changes are applied as commands when a resumed run starts: the
 	// settings given as flags with --resume.
 	Changes []Command `json:"-"`

@@ -16,13 +16,12 @@ type recipe struct {
 	readout   Readout
 	tau       float64 // µs, τ_mem = τ_syn of the model (the chip's calibration target)
 	initMean  float64 // mean of the hidden initial weights
-	repeat    int     // Yin-Yang: copies of each input channel
 }
 
 func recipeFor(dataset string) (recipe, error) {
 	switch dataset {
 	case "yinyang":
-		return recipe{hidden: 120, readout: ReadoutMax, tau: 6, initMean: 1e-3, repeat: yinyangRepeat}, nil
+		return recipe{hidden: 120, readout: ReadoutMax, tau: 6, initMean: 1e-3}, nil
 	case "mnist", "fashion-mnist":
 		return recipe{hidden: 246, readout: ReadoutMax, tau: 6, initMean: 1e-3}, nil
 	case "shd":
@@ -31,13 +30,20 @@ func recipeFor(dataset string) (recipe, error) {
 	return recipe{}, fmt.Errorf("unknown dataset %q (accepted: yinyang, mnist, fashion-mnist, shd)", dataset)
 }
 
-// yinyangRepeat is how many input channels carry each Yin-Yang value: one
-// input at the largest hidden weight moves a neuron ≈0.45 of the way to
-// threshold, so a few copies are needed to fire.
-var (
-	yinyangRepeat = 5    // a variable only so experiments can sweep it
-	yinyangLate   = 20.4 // µs, spike time of the value 1 (value 0 at 1.7 µs)
-)
+// yinyangEncoding is the Yin-Yang encoding of cfg: repeat input channels
+// carry each value (one input at the largest hidden weight moves a neuron
+// ≈0.45 of the way to threshold, so a few copies are needed to fire), and
+// the value 1 spikes at late µs (the value 0 at 1.7 µs).
+func yinyangEncoding(cfg Config) (repeat int, late float64) {
+	repeat, late = 5, 20.4
+	if cfg.YinYangRepeat != 0 {
+		repeat = cfg.YinYangRepeat
+	}
+	if cfg.YinYangLate != 0 {
+		late = cfg.YinYangLate
+	}
+	return repeat, late
+}
 
 // DefaultConfig is the configuration of a dataset with the paper's
 // hyperparameters (docs/model.md §4.4): Adam at 1.5e-3 decayed by 0.97 per
@@ -131,6 +137,11 @@ func layoutFor(cfg Config, r recipe, ds data.Dataset) (Layout, error) {
 	l := Layout{
 		Inputs: ds.Inputs(), Hidden: hidden, Outputs: len(ds.Classes()),
 		Recurrent: r.recurrent, Steps: steps, Dt: hw.CADCPeriod, TauMem: r.tau, TauSyn: r.tau,
+	}
+	// The model's time constants are the chip's calibration targets when
+	// they are set (an imported network's, for one).
+	if t, err := parseTargets(cfg.Targets); err == nil && cfg.Targets != "" {
+		l.TauMem, l.TauSyn = t.TauMem, t.TauSyn
 	}
 	return l, l.Check()
 }

@@ -56,6 +56,7 @@ func TestStepIndependentOfCores(t *testing.T) {
 // TestCheckpointResumesExactly trains, checkpoints, trains on; a learner
 // restored from the checkpoint must reach the very same weights.
 func TestCheckpointResumesExactly(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []Mode{ModeSoftware, ModeChip} {
 		a := smallYinYang(t, mode)
 		stepRange(t, a, 0, 3)

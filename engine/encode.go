@@ -15,8 +15,7 @@ const (
 	// spikeDelay is the offset between a model bin and the chip: an input of
 	// bin t is injected at t·Δt + spikeDelay, a recorded spike at time τ
 	// belongs to bin ⌊(τ − spikeDelay)/Δt⌋.
-	spikeDelay    = 1.7
-	spikeBinShift = 0
+	spikeDelay = 1.7
 )
 
 // inputBin returns the model bin of an input spike at time µs.
@@ -95,7 +94,7 @@ func measure(tp *tape, ob *hw.Observation, l Layout, neurons int) {
 			continue
 		}
 		tau := float64(sp.Tick) * hw.EventTick
-		b := int32(math.Floor((tau-spikeDelay)/l.Dt)) + spikeBinShift
+		b := int32(math.Floor((tau - spikeDelay) / l.Dt))
 		if b < 0 {
 			b = 0
 		}

@@ -12,7 +12,7 @@ type ProgressEvent struct {
 	Epoch           int // 0-based epoch in progress
 	Batch           int // batch within the epoch, 1-based
 	BatchesPerEpoch int
-	Epochs          int
+	Epochs          int     // the run's length; 0: no end, it trains until stopped
 	Loss            float64 // training loss of the last batch
 	Accuracy        float64 // training accuracy of the last batch, 0..1
 	SamplesPerSec   float64
@@ -22,6 +22,7 @@ type ProgressEvent struct {
 	ChipSeed        uint64
 	Calibration     string // "calibrated", "uncalibrated", "decalibrated σ=0.30"
 	Paused          bool
+	AtEnd           bool // trained all Epochs; waits for more (Trainer.KeepOpen)
 	Elapsed         time.Duration
 	Weights         WeightStats
 }
@@ -41,6 +42,9 @@ type EvalEvent struct {
 	TestAccuracy    float64
 	TestLoss        float64
 	SpikesPerSample float64
+	// Confusion counts the test samples of true class i predicted as j at
+	// i·classes+j.
+	Confusion []int
 }
 
 // SampleEvent is the latest training sample as the chip saw it: input, hidden
@@ -92,6 +96,29 @@ type ChipEvent struct {
 	Calibration string
 	Params      []ParamMap // one per mismatched parameter
 	Failed      int        // circuits that failed calibration
+	// Failures lists each parameter a circuit missed in the calibration in
+	// force; Roles says what the network uses each circuit for (by circuit,
+	// as the maps; nil without a placed network).
+	Failures []CircuitFailure
+	Roles    []CircuitRole
+}
+
+// CircuitFailure is a circuit that missed a calibration target.
+type CircuitFailure struct {
+	Circuit         int
+	Param           string
+	Target, Reached float64 // in the parameter's unit
+}
+
+// CircuitRole is what the placed network uses one circuit for.
+type CircuitRole struct {
+	Layer  string // "hidden", "output", or "" for a circuit the network leaves unused
+	Index  int    // neuron within its layer
+	Neuron int    // logical neuron on the chip
+	Second bool   // the neuron's second circuit (adds a synapse column)
+	Rows   string // synapse rows carrying its sources, as ranges: "0–9, 24–263"
+	// Inputs and Hidden count the inputs and hidden neurons on those rows.
+	Inputs, Hidden int
 }
 
 // ParamMap holds one parameter over all 512 circuits in physical units, laid
@@ -102,6 +129,9 @@ type ParamMap struct {
 	Uncalibrated []float64
 	Calibrated   []float64 // nil until the chip was calibrated once
 	Current      []float64
+	// CapMem codes of each circuit before calibration and now; nil for a
+	// parameter without a cell (cadc_offset is corrected digitally).
+	UncalibratedCodes, Codes []uint16
 }
 
 // HyperEvent carries the hyperparameters in force. Never dropped.
@@ -118,6 +148,9 @@ type CommandEvent struct {
 	Command Command
 	Applied bool
 	Err     string // why it was refused
+	// Auto says why the trainer made this change itself, e.g. "warm
+	// restart after decalibrate 0.3"; "" for a user's command.
+	Auto string
 }
 
 // DoneEvent is the last event: the run ended (finished, stopped or failed).
@@ -138,6 +171,7 @@ func (HistoryEvent) event()  {}
 func (ProgressEvent) event() {}
 func (EvalEvent) event()     {}
 func (SampleEvent) event()   {}
+func (MapEvent) event()      {}
 func (ChipEvent) event()     {}
 func (HyperEvent) event()    {}
 func (CommandEvent) event()  {}

@@ -16,10 +16,11 @@ import (
 // Keys: dataset, mode, epochs, chip_seed, seed, calibration, decalibrate,
 // hidden, data_dir (default ../shared/data/<dataset>), every (evaluate every
 // n epochs; 0 = only at the end), any hyperparameter of the settings table (hyper.go), and the
-// experiment switches repeat and late (Yin-Yang copies per value and the
-// spike time of value 1, µs), ideal=1 (mismatch- and noise-free chips) and
-// outgain=0 (the paper's output gain 1 in the backward model).
+// Config's experiment options repeat and late (YinYangRepeat, YinYangLate),
+// ideal=1 (IdealChip) and outgain=0 (UnitOutputGain: the paper's output
+// gain 1 in the backward model).
 func TestExperiment(t *testing.T) {
+	t.Parallel()
 	spec := os.Getenv("INLOOP_EXP")
 	if spec == "" {
 		t.Skip("set INLOOP_EXP to run a training experiment")
@@ -60,13 +61,13 @@ func TestExperiment(t *testing.T) {
 		case "hidden":
 			cfg.Hidden, err = strconv.Atoi(v)
 		case "repeat":
-			yinyangRepeat, err = strconv.Atoi(v)
+			cfg.YinYangRepeat, err = strconv.Atoi(v)
 		case "late":
-			yinyangLate, err = strconv.ParseFloat(v, 64)
+			cfg.YinYangLate, err = strconv.ParseFloat(v, 64)
 		case "ideal":
-			idealChips = v == "1"
+			cfg.IdealChip = v == "1"
 		case "outgain":
-			outputGainInModel = v == "1"
+			cfg.UnitOutputGain = v == "0"
 		case "every":
 			every, err = strconv.Atoi(v)
 		default:

@@ -45,6 +45,7 @@ func batchLoss(n *net, tapes []tape, lt lossTerms, rho float32) float64 {
 }
 
 func TestGradientMatchesFiniteDifferences(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name      string
 		recurrent bool

@@ -17,6 +17,7 @@ type hub struct {
 	commands []CommandEvent
 	progress *ProgressEvent
 	sample   *SampleEvent
+	dmap     *MapEvent // the latest decision map
 	done     *DoneEvent
 	subs     map[*Stream]struct{}
 }
@@ -66,6 +67,8 @@ func (h *hub) publish(e Event) {
 		h.progress = &e
 	case SampleEvent:
 		h.sample = &e
+	case MapEvent:
+		h.dmap = &e
 	case DoneEvent:
 		h.done = &e
 	}
@@ -160,6 +163,9 @@ func (h *hub) subscribe(samples bool) *Stream {
 	}
 	if h.sample != nil {
 		s.Push(*h.sample)
+	}
+	if h.dmap != nil {
+		s.Push(*h.dmap)
 	}
 	if h.done != nil {
 		s.Push(*h.done)

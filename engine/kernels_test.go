@@ -116,6 +116,7 @@ func TestKernelsMatchPortable(t *testing.T) {
 
 // TestCombIsClearAddRow: comb is what clear and addRow per row compute.
 func TestCombIsClearAddRow(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(9, 9))
 	for _, n := range kernelSizes {
 		w := kernelValues(rng, 10*n)
@@ -146,6 +147,7 @@ func expand(g []float32, offs []int32, n, rows int) []float32 {
 
 // TestAddToRowsPanics: rows outside dst are refused.
 func TestAddToRowsPanics(t *testing.T) {
+	t.Parallel()
 	for _, offs := range [][]int32{{-1}, {3}, {0, 1 << 30}} {
 		func() {
 			defer func() {

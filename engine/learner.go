@@ -28,6 +28,9 @@ type Learner struct {
 	stimuli  []hw.Stimulus
 	events   [][]hw.Event
 	evalSize int // samples per evaluation chunk
+	// confusion of the last Evaluate: samples of true class i predicted as
+	// j at i·classes+j.
+	confusion []int
 }
 
 // BatchStats describe one optimiser step.
@@ -53,11 +56,11 @@ func NewLearner(cfg Config) (*Learner, error) {
 		return nil, err
 	}
 	r, _ := recipeFor(cfg.Dataset)
-	train, err := loadSplit(cfg, r, data.Train)
+	train, err := loadSplit(cfg, data.Train)
 	if err != nil {
 		return nil, err
 	}
-	test, err := loadSplit(cfg, r, data.Test)
+	test, err := loadSplit(cfg, data.Test)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +72,12 @@ func NewLearner(cfg Config) (*Learner, error) {
 	ln.net = newNet(l, float32(cfg.Hyper.SurrogateBeta))
 	initWeights(ln.net.w, l, r.initMean, rand.New(rand.NewPCG(cfg.Seed, 0x1417)))
 	clampHidden(ln.net.w, hiddenLimit)
+	if cfg.Init != nil {
+		if err := ln.SetNetwork(*cfg.Init); err != nil {
+			return nil, err
+		}
+		ln.cfg.Init = nil
+	}
 	ln.masked = newWeights(l)
 	ln.keep = make([]bool, l.Hidden)
 	if cfg.Mode != ModeSoftware {
@@ -80,10 +89,11 @@ func NewLearner(cfg Config) (*Learner, error) {
 }
 
 // loadSplit opens one split of the dataset of cfg (Yin-Yang with the
-// recipe's encoding).
-func loadSplit(cfg Config, r recipe, split data.Split) (data.Dataset, error) {
+// encoding of cfg).
+func loadSplit(cfg Config, split data.Split) (data.Dataset, error) {
 	if cfg.Dataset == "yinyang" {
-		return newYinYangDithered(split, r.repeat, 1.7, yinyangLate, hw.CADCPeriod)
+		repeat, late := yinyangEncoding(cfg)
+		return newYinYangDithered(split, repeat, 1.7, late, hw.CADCPeriod)
 	}
 	return data.Load(cfg.Dataset, cfg.DataDir, split)
 }
@@ -136,7 +146,7 @@ func (l *Learner) Step(idx []int, seed uint64) (BatchStats, error) {
 		}
 	}
 	c := float32(1)
-	if !simulate && outputGainInModel {
+	if !simulate && !l.cfg.UnitOutputGain {
 		// The chip's readout sees W_out·s_o/240: model it, so the
 		// gradient is of the network the chip ran.
 		c = float32(l.chip.placed.outScale / hiddenScale)
@@ -197,6 +207,9 @@ func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) {
 	lt := l.lossTerms()
 	var total stepStats
 	idx := make([]int, 0, l.evalSize)
+	preds := make([]int, l.evalSize)
+	O := l.layout.Outputs
+	confusion := make([]int, O*O)
 	for lo := 0; lo < ds.Len(); lo += l.evalSize {
 		hi := min(lo+l.evalSize, ds.Len())
 		idx = idx[:0]
@@ -211,12 +224,18 @@ func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) {
 				return EvalStats{}, err
 			}
 		}
-		st := n.evaluate(tapes, &n.w, lt, simulate)
+		st := n.evaluate(tapes, &n.w, lt, simulate, preds)
+		for i := range tapes {
+			if y := tapes[i].label; y >= 0 && y < O {
+				confusion[y*O+preds[i]]++
+			}
+		}
 		total.loss += st.loss
 		total.correct += st.correct
 		total.spikes += st.spikes
 		total.n += st.n
 	}
+	l.confusion = confusion
 	if total.n == 0 {
 		return EvalStats{}, nil
 	}
@@ -227,6 +246,10 @@ func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) {
 		Samples:         total.n,
 	}, nil
 }
+
+// Confusion returns the confusion matrix of the last Evaluate (nil before
+// one): samples of true class i predicted as j at i·classes+j.
+func (l *Learner) Confusion() []int { return l.confusion }
 
 // WeightStats summarise the weights as written to the chip.
 func (l *Learner) WeightStats() WeightStats {
@@ -299,7 +322,3 @@ func sdOf(sum, sq, n float64) float64 {
 	m := sum / n
 	return math.Sqrt(math.Max(0, sq/n-m*m))
 }
-
-// outputGainInModel makes the in-the-loop backward pass use the output
-// weights at the gain the chip applies (s_o/240) instead of 1.
-var outputGainInModel = true

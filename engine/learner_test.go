@@ -58,6 +58,7 @@ func sharedDataDir(t testing.TB, dataset string) string {
 }
 
 func TestSoftwareYinYangLearns(t *testing.T) {
+	t.Parallel()
 	cfg, err := DefaultConfig("yinyang")
 	if err != nil {
 		t.Fatal(err)

@@ -56,7 +56,8 @@ func (lt lossTerms) scores(tp *tape, O int, dst []float64, at []int) {
 func (lt lossTerms) eval(tp *tape, O int, grad bool, w float32) (loss float64, pred int) {
 	var mBuf [64]float64
 	var atBuf [64]int
-	m, at := mBuf[:0], atBuf[:0]
+	var m []float64
+	var at []int
 	if O <= len(mBuf) {
 		m, at = mBuf[:O], atBuf[:O]
 	} else {

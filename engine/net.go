@@ -98,7 +98,7 @@ func (n *net) gradient(tapes []tape, w *Weights, lt lossTerms, spikeRho float32,
 }
 
 // evaluate scores tapes without gradients (simulating first if asked).
-func (n *net) evaluate(tapes []tape, w *Weights, lt lossTerms, simulate bool) stepStats {
+func (n *net) evaluate(tapes []tape, w *Weights, lt lossTerms, simulate bool, preds []int) stepStats {
 	forShards(len(tapes), func(s, lo, hi int) {
 		sh := &n.shards[s]
 		sh.loss, sh.correct, sh.spikes = 0, 0, 0
@@ -108,6 +108,7 @@ func (n *net) evaluate(tapes []tape, w *Weights, lt lossTerms, simulate bool) st
 				n.m.forward(w, tp)
 			}
 			loss, pred := lt.eval(tp, n.l.Outputs, false, 0)
+			preds[i] = pred
 			sh.loss += loss
 			if pred == tp.label {
 				sh.correct++

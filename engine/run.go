@@ -372,6 +372,7 @@ type (
 		Value   string    `json:"value,omitempty"`
 		Applied bool      `json:"applied"`
 		Err     string    `json:"error,omitempty"`
+		Auto    string    `json:"auto,omitempty"` // why the trainer made it itself
 	}
 	// eventRecord marks the run's life: "start", "resume" (From is the
 	// checkpoint's step: lines of a previous session after it were not

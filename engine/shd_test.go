@@ -12,6 +12,7 @@ import (
 // in ../shared/data/shd-synthetic, linked under the names the loader
 // expects.
 func TestSHDEndToEnd(t *testing.T) {
+	t.Parallel()
 	src := sharedDataDir(t, "shd")
 	if src == "" {
 		t.Skip("../shared/data/shd-synthetic not present")

@@ -38,8 +38,11 @@ func NewStream(samples bool, onCancel func()) *Stream {
 // A waiting event of a newest-wins kind is replaced by e, which moves to
 // the end to keep the order.
 func (s *Stream) Push(e Event) {
-	if _, ok := e.(SampleEvent); ok && !s.samples {
-		return
+	switch e.(type) {
+	case SampleEvent, MapEvent:
+		if !s.samples {
+			return
+		}
 	}
 	s.mu.Lock()
 	if s.ended {
@@ -124,7 +127,7 @@ func (s *Stream) Wait() (events []Event, ended bool) {
 
 func newestWins(e Event) bool {
 	switch e.(type) {
-	case ProgressEvent, SampleEvent, HyperEvent, ChipEvent:
+	case ProgressEvent, SampleEvent, HyperEvent, ChipEvent, MapEvent:
 		return true
 	}
 	return false
@@ -143,6 +146,9 @@ func sameKind(a, b Event) bool {
 		return ok
 	case ChipEvent:
 		_, ok := b.(ChipEvent)
+		return ok
+	case MapEvent:
+		_, ok := b.(MapEvent)
 		return ok
 	}
 	return false

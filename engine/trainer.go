@@ -22,6 +22,8 @@ type trainee interface {
 	EndEpoch()
 	Evaluate(ds data.Dataset) (EvalStats, error)
 	SampleView(i int) (SampleEvent, error)
+	DecisionMap() (MapEvent, bool, error)
+	Confusion() []int
 	ChipView() ChipEvent
 	WeightStats() WeightStats
 	Set(name, value string) error
@@ -63,11 +65,14 @@ type Trainer struct {
 	testSet     data.Dataset
 	epochs      int
 	hyper       Hyper
+	baseLR      float64 // lr before the per-epoch decay: configured or last set
 	mode        Mode
 	chipSeed    uint64
 	calibration string
 	sigma       float64 // σ_d of the current decalibration, 0 if none
 	paused      bool
+	keepOpen    bool // at the end of the epochs, wait instead of ending
+	atEnd       bool // the epochs are over and the run waits (keepOpen)
 	pos         runPosition
 	order       []int // this epoch's data order
 	orderEpoch  int
@@ -83,7 +88,8 @@ type Trainer struct {
 	rate        float64
 	lastProg    time.Time
 	lastSample  time.Time
-	sampleIdx   int // the training sample last viewed
+	lastMap     time.Time // decision map (decision.go)
+	sampleIdx   int       // the training sample last viewed
 }
 
 // RunConfigError is a configuration the trainer cannot run.
@@ -148,7 +154,7 @@ func newTrainer(cfg Config, build func(Config) (trainee, error)) (*Trainer, erro
 func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func(Config) (trainee, error)) error {
 	run := cfg
 	if cp != nil {
-		if p := cp.Position.Epoch; p < 0 || p > cp.Config.Epochs {
+		if p := cp.Position.Epoch; p < 0 || (cp.Config.Epochs > 0 && p > cp.Config.Epochs) {
 			return &CheckpointError{cfg.Resume, fmt.Sprintf("position: epoch %d outside the run's 0..%d", p, cp.Config.Epochs)}
 		}
 		run = cp.Config
@@ -158,11 +164,11 @@ func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func
 		if cfg.Epochs > 0 {
 			run.Epochs = cfg.Epochs
 		}
-		if run.Epochs < cp.Position.Epoch || (run.Epochs == cp.Position.Epoch && cp.Position.Offset > 0) {
+		if run.Epochs > 0 && (run.Epochs < cp.Position.Epoch || (run.Epochs == cp.Position.Epoch && cp.Position.Offset > 0)) {
 			return &RunConfigError{fmt.Sprintf("epochs %d is fewer than the run has already trained (%d)", run.Epochs, cp.Position.Epoch)}
 		}
-	} else if cfg.Epochs < 1 {
-		return &RunConfigError{fmt.Sprintf("epochs must be at least 1 (got %d)", cfg.Epochs)}
+	} else if cfg.Epochs < 0 {
+		return &RunConfigError{fmt.Sprintf("epochs must be 0 (no end) or more (got %d)", cfg.Epochs)}
 	}
 	run.Resume, run.RunDir = "", ""
 	if dir != nil {
@@ -224,7 +230,7 @@ func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func
 // resumeAt takes the trainer's position and records from cp, after
 // checking them against the run's data and length.
 func (t *Trainer) resumeAt(cp *runCheckpoint) error {
-	if err := cp.Position.check(t.trainSet.Len(), t.epochs); err != nil {
+	if err := cp.Position.check(t.trainSet.Len(), t.epochLimit()); err != nil {
 		return fmt.Errorf("position: %w", err)
 	}
 	if err := cp.checkRest(); err != nil {
@@ -253,15 +259,34 @@ func (t *Trainer) adopt(l trainee, epochs int) error {
 	if t.trainSet == nil || t.trainSet.Len() == 0 {
 		return &RunConfigError{"the training split is empty"}
 	}
-	if t.testSet == nil {
-		return &RunConfigError{"the run has no test split"}
+	if t.testSet == nil || t.testSet.Len() == 0 {
+		return &RunConfigError{"the run has no test samples (an empty test split cannot measure accuracy)"}
 	}
 	t.mode, t.chipSeed = t.cfg.Mode, t.cfg.ChipSeed
 	t.hyper = t.cfg.Hyper
+	t.baseLR = t.hyper.LR
 	if t.hyper.Batch < 1 {
 		return &RunConfigError{fmt.Sprintf("batch must be at least 1 (got %d)", t.hyper.Batch)}
 	}
 	return nil
+}
+
+// KeepOpen makes a bounded run wait when its epochs are over, as if paused,
+// instead of ending: more epochs (a set command) continue it, a stop ends
+// it. The app uses it so a finished run can be extended without leaving.
+// It must be called before Start.
+func (t *Trainer) KeepOpen() { t.keepOpen = true }
+
+// finished says the run has trained all its epochs (never for a run
+// without an end, Epochs 0).
+func (t *Trainer) finished() bool { return t.epochs > 0 && t.pos.Epoch >= t.epochs }
+
+// epochLimit is the most epochs the run may reach.
+func (t *Trainer) epochLimit() int {
+	if t.epochs == 0 {
+		return math.MaxInt
+	}
+	return t.epochs
 }
 
 // Start launches the training goroutine; it ends when ctx is done (after a
@@ -306,7 +331,7 @@ func (t *Trainer) runLoop(ctx context.Context) {
 		t.logRecord(rec)
 		t.run.close()
 	}
-	t.summary, t.err = t.makeSummary(err == nil && t.pos.Epoch >= t.epochs), err
+	t.summary, t.err = t.makeSummary(err == nil && t.finished()), err
 	t.hub.publish(t.progressEvent())
 	t.hub.publish(DoneEvent{Summary: t.summary, Err: err})
 	close(t.done)
@@ -328,10 +353,19 @@ func (t *Trainer) loop(ctx context.Context) error {
 			}
 			return ctx.Err()
 		}
-		if t.pos.Epoch >= t.epochs {
+		if t.finished() && !t.keepOpen {
 			return nil
 		}
-		if t.paused {
+		if t.finished() != t.atEnd { // reached the end, or given more epochs
+			t.atEnd = t.finished()
+			if t.atEnd {
+				t.logRecord(eventRecord{Kind: "end", Time: time.Now(), Step: t.pos.Step, Epoch: t.pos.Epoch})
+			}
+			if err := t.emitProgress(true); err != nil {
+				return err
+			}
+		}
+		if t.paused || t.atEnd {
 			select {
 			case <-t.cmds.wake:
 			case <-ctx.Done():
@@ -442,7 +476,7 @@ func (t *Trainer) evaluate() error {
 	if !finiteValues(es.Loss) {
 		return t.diverged("the test loss", es.Loss)
 	}
-	ev := EvalEvent{Step: t.pos.Step, Epoch: t.pos.Epoch, TestAccuracy: es.Accuracy, TestLoss: es.Loss, SpikesPerSample: es.SpikesPerSample}
+	ev := EvalEvent{Step: t.pos.Step, Epoch: t.pos.Epoch, TestAccuracy: es.Accuracy, TestLoss: es.Loss, SpikesPerSample: es.SpikesPerSample, Confusion: slices.Clone(t.l.Confusion())}
 	if t.pos.Offset >= t.trainSet.Len() {
 		ev.Epoch++ // evaluated at the end of the epoch
 	}
@@ -527,6 +561,7 @@ func (t *Trainer) emitSample(i int, forced bool) {
 		return
 	}
 	t.lastSample, t.sampleIdx = now, i
+	t.emitMap(forced)
 	s, err := t.l.SampleView(i)
 	if err != nil {
 		return
@@ -541,11 +576,11 @@ func (t *Trainer) progressEvent() ProgressEvent {
 	p := ProgressEvent{
 		Step: t.pos.Step, Epoch: t.pos.Epoch, Batch: t.pos.Batch, BatchesPerEpoch: perEpoch, Epochs: t.epochs,
 		Loss: t.last.Loss, Accuracy: t.last.Accuracy, SamplesPerSec: t.rate, SpikesPerSample: t.last.SpikesPerSample,
-		LR: t.lr(), Mode: t.mode, ChipSeed: t.chipSeed, Calibration: t.calibration, Paused: t.paused,
+		LR: t.lr(), Mode: t.mode, ChipSeed: t.chipSeed, Calibration: t.calibration, Paused: t.paused, AtEnd: t.finished(),
 		Weights: t.l.WeightStats(),
 	}
 	p.Elapsed = t.elapsed()
-	if p.Epoch >= t.epochs { // finished: show the last epoch complete
+	if t.finished() { // show the last epoch complete
 		p.Epoch = max(t.epochs-1, 0)
 		p.BatchesPerEpoch = (n + t.hyper.Batch - 1) / t.hyper.Batch
 		p.Batch = p.BatchesPerEpoch

@@ -58,8 +58,8 @@ func (t *Trainer) applyCommands() (stop bool, err error) {
 }
 
 // apply applies one command and records it as applied or refused. Only a
-// failed training step returns an error; bad values are refused and the
-// run goes on.
+// failed training step or weights left non-finite return an error; bad
+// values are refused and the run goes on.
 func (t *Trainer) apply(c Command) (stop bool, err error) {
 	var refuse error
 	switch c.Kind {
@@ -72,8 +72,8 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 		switch {
 		case !t.paused:
 			refuse = errors.New("step runs one batch while paused; pause first")
-		case t.pos.Epoch >= t.epochs:
-			refuse = errors.New("the run has trained all its epochs")
+		case t.finished():
+			refuse = errors.New("the run has trained all its epochs: give it more epochs first")
 		default:
 			if err := t.trainBatch(true); err != nil {
 				t.record(c, nil)
@@ -134,13 +134,54 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 	}
 	t.record(c, refuse)
 	if refuse == nil {
-		t.afterCommand(c.Kind)
+		if err := t.afterCommand(c.Kind); err != nil {
+			return false, err
+		}
+		return false, t.warmRestart(c)
 	}
 	return false, nil
 }
 
-// afterCommand tells consumers what an applied command changed.
-func (t *Trainer) afterCommand(k CommandKind) {
+// warmRestart returns the learning rate to its base value (the configured
+// or last set lr, before the per-epoch decay) after a change to the chip or
+// the mode, so a long session whose lr has decayed to nothing can learn the
+// changed chip again without anyone touching lr; the decay then resumes
+// from there. The change is recorded and shown like a user's, marked Auto.
+func (t *Trainer) warmRestart(cause Command) error {
+	switch cause.Kind {
+	case CmdRecalibrate, CmdUncalibrate, CmdDecalibrate, CmdChipSeed, CmdMode:
+	default:
+		return nil
+	}
+	base := t.baseLR
+	if !(t.lr() < base*(1-1e-9)) {
+		return nil // not decayed: nothing to restart
+	}
+	v := strconv.FormatFloat(base, 'g', -1, 64)
+	c := Command{Kind: CmdSet, Name: "lr", Value: v}
+	err := t.l.Set("lr", v)
+	t.recordAuto(c, err, "warm restart after "+commandText(cause))
+	if err != nil {
+		return nil // refused and recorded; the run goes on
+	}
+	t.hyper = t.l.Config().Hyper
+	return t.afterCommand(CmdSet)
+}
+
+// commandText is a command as a person would write it: "decalibrate 0.3".
+func commandText(c Command) string {
+	switch {
+	case c.Kind == CmdSet:
+		return c.Name + "=" + c.Value
+	case strings.TrimSpace(c.Value) != "":
+		return string(c.Kind) + " " + strings.TrimSpace(c.Value)
+	}
+	return string(c.Kind)
+}
+
+// afterCommand tells consumers what an applied command changed. Its error
+// is the divergence the progress check finds (weights no longer finite).
+func (t *Trainer) afterCommand(k CommandKind) error {
 	switch k {
 	case CmdSet, CmdMode:
 		t.hub.publish(t.hyperEvent())
@@ -151,7 +192,7 @@ func (t *Trainer) afterCommand(k CommandKind) {
 	case CmdRecalibrate, CmdUncalibrate, CmdDecalibrate, CmdChipSeed, CmdMode:
 		t.emitSample(t.sampleIdx, true) // show the same sample on the changed chip
 	}
-	t.emitProgress(true)
+	return t.emitProgress(true)
 }
 
 // set changes a hyperparameter through the learner, or the number of
@@ -177,6 +218,9 @@ func (t *Trainer) set(name, value string) error {
 	if err := t.l.Set(name, value); err != nil {
 		return err
 	}
+	if name == "lr" {
+		t.baseLR = t.l.Config().Hyper.LR
+	}
 	h := t.l.Config().Hyper
 	if h.Batch < 1 { // the learner accepted it, but the trainer cannot
 		return fmt.Errorf("batch must be at least 1")
@@ -186,15 +230,19 @@ func (t *Trainer) set(name, value string) error {
 }
 
 // record writes an applied or refused command to the log and the consumers.
-func (t *Trainer) record(c Command, refused error) {
-	ev := CommandEvent{Step: t.pos.Step, Command: c, Applied: refused == nil}
+func (t *Trainer) record(c Command, refused error) { t.recordAuto(c, refused, "") }
+
+// recordAuto records a command; auto says why the trainer made it itself
+// ("" for a user's command).
+func (t *Trainer) recordAuto(c Command, refused error, auto string) {
+	ev := CommandEvent{Step: t.pos.Step, Command: c, Applied: refused == nil, Auto: auto}
 	if refused != nil {
 		ev.Err = refused.Error()
 	}
 	t.hub.publish(ev)
 	t.logRecord(commandRecord{
 		Kind: "command", Time: time.Now(), Step: ev.Step, Command: string(c.Kind), Name: c.Name, Value: c.Value,
-		Applied: ev.Applied, Err: ev.Err,
+		Applied: ev.Applied, Err: ev.Err, Auto: auto,
 	})
 }
 

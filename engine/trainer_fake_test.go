@@ -118,6 +118,9 @@ func (f *fakeLearner) SampleView(i int) (SampleEvent, error) {
 	return SampleEvent{Label: i % 2, OutputTraces: [][]float64{f.sample}, HiddenSpikes: []SpikeAt{{Index: i, Time: 1}}}, nil
 }
 
+func (f *fakeLearner) DecisionMap() (MapEvent, bool, error) { return MapEvent{}, false, nil }
+func (f *fakeLearner) Confusion() []int                     { return nil }
+
 func (f *fakeLearner) WeightStats() WeightStats {
 	return WeightStats{HiddenMean: (f.W[0] + f.W[1]) / 2, HiddenSD: 1, OutputMean: f.W[2], OutputSD: 1}
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"reflect"
 	"testing"
 )
 
@@ -74,6 +75,7 @@ func evalsOf(t *testing.T, tr *Trainer) ([]EvalEvent, Summary) {
 // of its epoch and resumes it: the final evaluation must be the
 // uninterrupted run's, to the last bit.
 func TestTrainerRealLearnerResumeMidEpoch(t *testing.T) {
+	t.Parallel()
 	whole, wsum := evalsOf(t, realTrainer(t, tinyYinYang(t, ""), nil))
 	dir := t.TempDir()
 	first := realTrainer(t, tinyYinYang(t, dir), func(tr **Trainer, k int) {
@@ -88,7 +90,7 @@ func TestTrainerRealLearnerResumeMidEpoch(t *testing.T) {
 	}
 	resumed, rsum := evalsOf(t, second)
 	last, want := resumed[len(resumed)-1], whole[len(whole)-1]
-	if last != want {
+	if !reflect.DeepEqual(last, want) {
 		t.Fatalf("resumed run ends with %+v, uninterrupted with %+v", last, want)
 	}
 	if rsum.Steps != wsum.Steps || rsum.TestAccuracy != wsum.TestAccuracy || !rsum.Completed {
@@ -100,6 +102,7 @@ func TestTrainerRealLearnerResumeMidEpoch(t *testing.T) {
 // step: the app watching a run must not change what it learns. Both runs
 // stop after 40 steps and evaluate there.
 func TestTrainerSampleViewsDoNotChangeTraining(t *testing.T) {
+	t.Parallel()
 	plain, _ := evalsOf(t, realTrainer(t, tinyYinYang(t, ""), func(tr **Trainer, k int) {
 		if k == 40 {
 			(*tr).Send(Command{Kind: CmdStop})
@@ -114,7 +117,7 @@ func TestTrainerSampleViewsDoNotChangeTraining(t *testing.T) {
 		}
 	})
 	watched, _ := evalsOf(t, viewed)
-	if plain[len(plain)-1] != watched[len(watched)-1] {
+	if !reflect.DeepEqual(plain[len(plain)-1], watched[len(watched)-1]) {
 		t.Fatalf("viewing samples changed the run: %+v vs %+v", watched[len(watched)-1], plain[len(plain)-1])
 	}
 }

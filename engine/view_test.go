@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"fmt"
 	"testing"
 
 	"inloop/hw"
 )
 
 func TestSampleViewAndChipView(t *testing.T) {
+	t.Parallel()
 	cfg, err := DefaultConfig("yinyang")
 	if err != nil {
 		t.Fatal(err)
@@ -92,5 +94,71 @@ func checkProbes(t *testing.T, ev SampleEvent, L Layout, wantTrue bool) {
 		if layer == "hidden" && len(p.Spikes) != spikes[i] {
 			t.Errorf("hidden %d: %d spikes on its probe, %d in the sample", i, len(p.Spikes), spikes[i])
 		}
+	}
+}
+
+// TestChipViewInspector checks what the circuit inspector shows against
+// hw's own reports: the failed circuits of the calibration in force, the
+// CapMem codes and each circuit's use by the placed network.
+func TestChipViewInspector(t *testing.T) {
+	cfg, _ := DefaultConfig("yinyang")
+	l, err := NewLearner(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Decalibrate(0.5); err != nil {
+		t.Fatal(err)
+	}
+	ev := l.ChipView()
+	chip := l.chip.chip
+	rep := chip.Report()
+	failed := map[int]bool{}
+	for _, f := range ev.Failures {
+		failed[f.Circuit] = true
+		if _, err := hw.ParseParam(f.Param); err != nil {
+			t.Errorf("failure names %q", f.Param)
+		}
+	}
+	if len(failed) != len(rep.FailedCircuits) || len(failed) != ev.Failed {
+		t.Errorf("%d failed circuits in the view, %d in hw's report, %d counted", len(failed), len(rep.FailedCircuits), ev.Failed)
+	}
+	if len(failed) == 0 {
+		t.Error("σ_d 0.5 left no failed circuit: the comparison checked nothing")
+	}
+	for _, k := range rep.FailedCircuits {
+		if !failed[k] {
+			t.Errorf("circuit %d failed in hw's report, not in the view", k)
+		}
+	}
+	for p, pm := range ev.Params {
+		codes := chip.Codes(hw.Param(p))
+		if len(codes) != len(pm.Codes) {
+			t.Fatalf("%s: %d codes, hw has %d", pm.Name, len(pm.Codes), len(codes))
+		}
+		for k := range codes {
+			if codes[k] != pm.Codes[k] {
+				t.Fatalf("%s circuit %d: code %d, hw %d", pm.Name, k, pm.Codes[k], codes[k])
+			}
+		}
+	}
+	L := l.Layout()
+	used := 0
+	for k, r := range ev.Roles {
+		u := chip.CircuitUse(k)
+		if r.Neuron != u.Neuron || r.Second != u.Second || r.Inputs != u.Inputs || r.Hidden != u.Neurons {
+			t.Fatalf("circuit %d: role %+v, hw %+v", k, r, u)
+		}
+		if r.Neuron >= 0 {
+			used++
+			if want := r.Neuron >= L.Hidden; (r.Layer == "output") != want {
+				t.Errorf("circuit %d: neuron %d in layer %s", k, r.Neuron, r.Layer)
+			}
+		}
+	}
+	if used != 2*(L.Hidden+L.Outputs) {
+		t.Errorf("%d circuits in use, want 2 per neuron: %d", used, 2*(L.Hidden+L.Outputs))
+	}
+	if r := ev.Roles[0]; r.Layer != "hidden" || r.Index != 0 || r.Rows != fmt.Sprintf("0–%d", 2*L.Inputs-1) {
+		t.Errorf("circuit 0: %+v, want hidden 0 on rows 0–%d", r, 2*L.Inputs-1)
 	}
 }

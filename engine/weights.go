@@ -35,13 +35,6 @@ func newWeights(l Layout) Weights {
 	return w
 }
 
-// clone returns a deep copy.
-func (w Weights) clone(l Layout) Weights {
-	c := newWeights(l)
-	copy(c.All, w.All)
-	return c
-}
-
 // initWeights draws the paper's initialisation (docs/model.md §4.4): hidden
 // N(mean, 0.7(1−β)/√fan-in), output N(0, 0.7(1−β)/√Hidden), β the membrane
 // decay per step. The hidden layer starts quiescent; the surrogate gradient

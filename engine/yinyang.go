@@ -32,6 +32,13 @@ func newYinYangDithered(split data.Split, repeat int, early, late, dt float64) (
 // Sample encodes sample i.
 func (d *yinyangDithered) Sample(i int) data.Sample {
 	f := d.Features(i)
+	return d.encode(f[0], f[1], d.Label(i))
+}
+
+// encode turns a point (x, y) of the unit square into the input spikes of
+// a sample with the given label (the decision map encodes any point).
+func (d *yinyangDithered) encode(x, y float64, label int) data.Sample {
+	f := [4]float64{x, y, 1 - x, 1 - y}
 	r := d.repeat
 	spikes := make([]data.Spike, 0, 5*r)
 	for c := range 5 {
@@ -44,5 +51,5 @@ func (d *yinyangDithered) Sample(i int) data.Sample {
 		}
 	}
 	data.SortSpikes(spikes)
-	return data.Sample{Spikes: spikes, Label: d.Label(i)}
+	return data.Sample{Spikes: spikes, Label: label}
 }

@@ -45,9 +45,9 @@ type neuronModel struct {
 	hasOut                  []bool
 	invTauM                 []float64 // 1/µs
 	// cached feed-forward plans: Run without probes, Infer for a readout
-	planRun, planInfer     *ffPlan
-	planInferFor           Population
-	maxTauS, defaultPeriod float64
+	planRun, planInfer *ffPlan
+	planInferFor       Population
+	maxTauS            float64
 }
 
 // ensureModel rebuilds the derived dynamics if parameters or the network

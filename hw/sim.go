@@ -593,13 +593,6 @@ func insertDelivery(dl []delivery, d delivery) []delivery {
 	return slices.Insert(dl, i, d)
 }
 
-// setCross files a crossing processed at tick boundary key, stamped stamp.
-func (w *worker) setCross(j int, key, stamp int64) {
-	w.cross[j] = stamp
-	w.next[j] = float64(key) * EventTick
-	w.heap.fix(j, false)
-}
-
 func (w *worker) noCross(j int) {
 	if !math.IsInf(w.next[j], 1) {
 		w.next[j] = math.Inf(1)

@@ -27,8 +27,9 @@ type layout struct {
 }
 
 // computeLayout places the panes for a w×h screen. In the compact layout
-// shown is the plot pane in the main area.
-func computeLayout(w, h int, focus, shown pane, zoom bool) layout {
+// shown is the plot pane in the main area; in the mid layout chip (mismatch
+// or map) is the one of the two that gets their shared slot.
+func computeLayout(w, h int, focus, shown, chip pane, zoom bool) layout {
 	l := layout{w: w, h: h, status: plot.Rect{W: w, H: 1}, help: plot.Rect{Y: h - 1, W: w, H: 1}}
 	l.rowY = make([]int, len(settings))
 	for i := range l.rowY {
@@ -51,15 +52,22 @@ func computeLayout(w, h int, focus, shown pane, zoom bool) layout {
 		l.panes[paneTraces] = plot.Rect{X: third, Y: 1, W: third, H: topH}
 		l.panes[paneCurves] = plot.Rect{X: 2 * third, Y: 1, W: w - 2*third, H: topH}
 		setW := max(40, w/4)
-		l.panes[paneMismatch] = plot.Rect{X: 0, Y: 1 + topH, W: w - setW, H: body.H - topH}
-		l.panes[paneParams] = plot.Rect{X: w - setW, Y: 1 + topH, W: setW, H: body.H - topH}
+		botH := body.H - topH
+		// The map is about square: cells are twice as tall as wide.
+		mapW := min((w-setW)/2, 2*botH+4)
+		l.panes[paneMismatch] = plot.Rect{X: 0, Y: 1 + topH, W: w - setW - mapW, H: botH}
+		l.panes[paneMap] = plot.Rect{X: w - setW - mapW, Y: 1 + topH, W: mapW, H: botH}
+		l.panes[paneParams] = plot.Rect{X: w - setW, Y: 1 + topH, W: setW, H: botH}
 	case w >= midW && h >= midH:
 		lw := w - midSetW
 		half, topH := lw/2, body.H/2
 		l.panes[paneRaster] = plot.Rect{X: 0, Y: 1, W: half, H: topH}
 		l.panes[paneTraces] = plot.Rect{X: half, Y: 1, W: lw - half, H: topH}
-		l.panes[paneMismatch] = plot.Rect{X: 0, Y: 1 + topH, W: half, H: body.H - topH}
-		l.panes[paneCurves] = plot.Rect{X: half, Y: 1 + topH, W: lw - half, H: body.H - topH}
+		l.panes[paneCurves] = plot.Rect{X: 0, Y: 1 + topH, W: half, H: body.H - topH}
+		if chip != paneMap {
+			chip = paneMismatch
+		}
+		l.panes[chip] = plot.Rect{X: half, Y: 1 + topH, W: lw - half, H: body.H - topH}
 		l.panes[paneParams] = plot.Rect{X: lw, Y: 1, W: midSetW, H: body.H}
 	default:
 		setW := compactSetW

@@ -15,16 +15,19 @@ import (
 // pane names a part of the screen that can take focus.
 type pane int
 
+// The panes in screen order (left to right, top to bottom), which is the
+// order tab moves the focus in.
 const (
 	paneRaster pane = iota
 	paneTraces
-	paneMismatch
 	paneCurves
+	paneMismatch
+	paneMap
 	paneParams
 	numPanes
 )
 
-var paneTitles = [numPanes]string{"spikes", "membrane", "mismatch", "curves", "settings"}
+var paneTitles = [numPanes]string{"spikes", "membrane", "curves", "mismatch", "map", "settings"}
 
 // Timing of the event subscription and of quitting.
 const (
@@ -53,16 +56,23 @@ type Model struct {
 	width, height int
 	focus         pane
 	lastPlot      pane // the plot shown beside the settings in the compact layout
+	lastChip      pane // mismatch or map: which shares the mid layout's slot
 	zoom          bool
 	showHelp      bool
 
 	state runState
 
-	neuron  neuronChoice // the neuron the membrane pane shows
-	smooth  int          // curves: index in smoothLevels
-	param   int          // selected mismatch parameter
-	variant int          // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
-	row     int          // selected settings row
+	neuron neuronChoice // the neuron the membrane pane shows
+	smooth int          // curves: index in smoothLevels
+	// mapSoftware shows the software model's decision map, not the chip's.
+	mapSoftware bool
+	param       int // selected mismatch parameter
+	circuit     int // mismatch: the circuit under the inspector's cursor
+	// sharedScale: one colour scale over the three mismatch states.
+	sharedScale bool
+	die         dieGeometry // where the die was drawn, for the mouse
+	variant     int         // mismatch map: 0 uncalibrated, 1 calibrated, 2 current
+	row         int         // selected settings row
 
 	editing bool
 	input   textinput.Model
@@ -72,6 +82,8 @@ type Model struct {
 	flash    string // one-line message until the next key
 	flashBad bool
 	quitting bool
+	// exportPending: the export key saved a checkpoint; export once it is written.
+	exportPending bool
 
 	interval time.Duration // event intake interval; 0 in tests
 

@@ -14,6 +14,7 @@ import (
 
 	"inloop/engine"
 	"inloop/tui/demo"
+	"inloop/tui/plot"
 )
 
 // recorder is a Source that records commands and hands out a channel the
@@ -43,6 +44,7 @@ func runEvents() []engine.Event {
 		engine.CommandEvent{Step: 130, Command: engine.Command{Kind: engine.CmdSet, Name: "dropout", Value: "2"}, Err: "dropout: 2 out of range (accepted: a number in [0, 1))"},
 		demo.Progress(240, 7, h, false),
 		demo.Sample(240, 7),
+		demo.Map(240, 7),
 	}
 }
 
@@ -364,7 +366,7 @@ func TestFocusZoomAndSelections(t *testing.T) {
 	if m.focus != paneParams {
 		t.Fatalf("focus %v after shift+tab", m.focus)
 	}
-	press(m, "tab", "tab", "tab", "l", "v")
+	press(m, "tab", "tab", "tab", "tab", "]", "v")
 	if m.focus != paneMismatch || m.param != 1 || m.variant != 0 || !strings.Contains(plain(m), "‹ reset ›") {
 		t.Fatalf("mismatch selection: focus %v param %d variant %d", m.focus, m.param, m.variant)
 	}
@@ -597,5 +599,124 @@ func TestNeuronChoice(t *testing.T) {
 	}
 	if pr := m.selectedProbe(); pr == nil || pr.Layer != "output" || pr.Index != 0 {
 		t.Fatalf("probe shown %+v", pr)
+	}
+}
+
+// TestCircuitInspector: the cursor selects a circuit by keys and mouse, the
+// inspector shows its role, values and codes from the chip event, failed
+// circuits are marked, and the colour scale is the state's own unless the
+// shared scale is asked for.
+func TestCircuitInspector(t *testing.T) {
+	m, _ := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	m.setFocus(paneMismatch)
+	press(m, "z") // zoomed: the inspector is a column beside the map
+	press(m, "right", "right")
+	if m.circuit != 2 || !strings.Contains(plain(m), "circuit 2 · H0 col 2") || !strings.Contains(plain(m), "hidden 1 · 1st circuit") {
+		t.Fatalf("circuit %d\n%s", m.circuit, plain(m))
+	}
+	press(m, "down")
+	if m.circuit != 2+m.die.cols {
+		t.Fatalf("↓ moved to %d, want one row (%d circuits) down", m.circuit, m.die.cols)
+	}
+	// The mouse picks the circuit under it, by the geometry drawn.
+	want := circuitsPerHemisphere + 37
+	cr := m.die.cellsOf(want)
+	m.Update(tea.MouseClickMsg{X: cr.X, Y: cr.Y, Button: tea.MouseLeft})
+	if m.circuit != want {
+		t.Fatalf("click on circuit %d's cells selected %d", want, m.circuit)
+	}
+	// Values and codes are the event's, for that circuit.
+	ev := demo.Chip(1, true)
+	leak := ev.Params[0]
+	line := m.paramLine(&leak, want, true)
+	if !strings.Contains(plain(m), line) || !strings.Contains(line, num(leak.Uncalibrated[want])+"→"+num(leak.Current[want])) ||
+		!strings.Contains(line, fmt.Sprintf("%d→%d", leak.UncalibratedCodes[want], leak.Codes[want])) {
+		t.Fatalf("leak line %q not shown or wrong:\n%s", line, plain(m))
+	}
+	// Circuit 300 failed τ_mem: marked on that map, and named in the inspector.
+	for m.state.chip.Params[m.param].Name != "tau_mem" {
+		press(m, "]")
+	}
+	plain(m) // draw the τ_mem map
+	fr := m.die.cellsOf(300)
+	if c := m.grid.At(fr.X, fr.Y); c.R != m.styles.NaN.R {
+		t.Errorf("failed circuit 300 drawn as %q", c.R)
+	}
+	m.circuit, m.dirty = 300, true
+	if out := plain(m); !strings.Contains(out, "× tau_mem missed 6") {
+		t.Errorf("failure not in the inspector:\n%s", out)
+	}
+	// The scale: the calibrated state's own range by default, all states with c.
+	if !strings.Contains(plain(m), "scale: this state") {
+		t.Error("default scale not the state's")
+	}
+	press(m, "c")
+	if !m.sharedScale || !strings.Contains(plain(m), "scale: all states") {
+		t.Error("c did not switch to the shared scale")
+	}
+}
+
+// TestMapPane: the map draws the classes of the event's grid where the
+// plane's points fall (y rising), marks wrong test points, and m toggles
+// between the chip's and the software model's map.
+func TestMapPane(t *testing.T) {
+	m, _ := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	m.setFocus(paneMap)
+	press(m, "z")
+	out := plain(m)
+	e := &m.state.dmap
+	if !strings.Contains(out, e.ChipPath) {
+		t.Fatalf("the chip path is not named:\n%s", out)
+	}
+	// Find the map's area from the pane: the region glyphs of the grid's
+	// corners (ASCII: class glyphs) must be those of the event.
+	r := m.lay.panes[paneMap].Inset(1)
+	side := min(r.W/2, r.Y+r.H-1-(r.Y+2))
+	area := plot.Rect{X: r.X + (r.W-2*side)/2, Y: r.Y + 2, W: 2 * side, H: side}
+	check := func(grid []int) {
+		t.Helper()
+		for _, c := range [][2]int{{0, 0}, {area.W - 1, 0}, {0, area.H - 1}, {area.W / 2, area.H / 2}, {area.W / 3, area.H * 2 / 3}} {
+			ix := min(c[0]*e.Side/area.W, e.Side-1)
+			iy := min((area.H-1-c[1])*e.Side/area.H, e.Side-1)
+			want := regionGlyphs[grid[iy*e.Side+ix]]
+			got := m.grid.At(area.X+c[0], area.Y+c[1]).R
+			if got != want && got != '•' && !(got >= '0' && got <= '9') {
+				t.Errorf("cell %v: %q, want the region glyph %q of class %d", c, got, want, grid[iy*e.Side+ix])
+			}
+		}
+	}
+	check(e.Chip)
+	wrong := 0
+	for _, p := range e.Test {
+		if p.Chip != p.Label {
+			wrong++
+		}
+	}
+	if n := strings.Count(out, "chip "+itoa(len(e.Test)-wrong)+"/"+itoa(len(e.Test))); n != 1 {
+		t.Errorf("chip score %d/%d not shown:\n%s", len(e.Test)-wrong, len(e.Test), out)
+	}
+	press(m, "m")
+	out = plain(m)
+	if !m.mapSoftware || !strings.Contains(out, "software model") {
+		t.Fatalf("m did not switch to the software map:\n%s", out)
+	}
+	check(e.Software)
+}
+
+// TestConfusionPane: for datasets without an input plane the map pane shows
+// the latest evaluation's confusion matrix, as shares of each true class.
+func TestConfusionPane(t *testing.T) {
+	m, _ := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	m.state.hasMap = false
+	conf := []int{8, 2, 0, 0, 10, 0, 1, 0, 9} // 3 classes
+	m.Update(eventsMsg{events: []engine.Event{engine.EvalEvent{Step: 300, TestAccuracy: 27.0 / 30, Confusion: conf}}})
+	m.state.hasMap = false
+	m.setFocus(paneMap)
+	press(m, "z")
+	out := plain(m)
+	for _, want := range []string{"confusion · test at step 300 · 90.0 %", "0    80   20    ·", "1     ·  100    ·", "2    10    ·   90"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q missing:\n%s", want, out)
+		}
 	}
 }

@@ -23,4 +23,8 @@ type Options struct {
 	// DoneEvent, so it leaves a valid checkpoint. Set it where the app owns
 	// the run (the local app); leave it off for a run others watch too.
 	StopOnQuit bool
+	// Export writes the run's last checkpoint as a NIR graph and returns
+	// the file (see README, "NIR"); the export key saves a checkpoint
+	// first and then calls it off the UI goroutine. nil: no export here.
+	Export func() (string, error)
 }

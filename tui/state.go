@@ -25,6 +25,8 @@ type runState struct {
 	hasChip     bool
 	hyper       engine.HyperEvent
 	hasHyper    bool
+	dmap        engine.MapEvent
+	hasMap      bool
 
 	// training curve, one point per ProgressEvent (decimated)
 	steps, loss, acc []float64
@@ -37,10 +39,12 @@ type runState struct {
 	events int  // events received, for tests and the status bar
 }
 
-// mark is a change the user made, shown on the curves at its step.
+// mark is a change the user made, shown on the curves at its step; auto
+// marks one the trainer made itself (a warm restart of the lr).
 type mark struct {
 	step int
 	cmd  engine.Command
+	auto bool
 }
 
 // apply folds one event into the state.
@@ -64,6 +68,8 @@ func (s *runState) apply(ev engine.Event) {
 		s.sample, s.hasSample = e, true
 	case engine.ChipEvent:
 		s.chip, s.hasChip = e, true
+	case engine.MapEvent:
+		s.dmap, s.hasMap = e, true
 	case engine.HyperEvent:
 		s.hyper, s.hasHyper = e, true
 	case engine.CommandEvent:
@@ -73,7 +79,7 @@ func (s *runState) apply(ev engine.Event) {
 		}
 		s.log = append(s.log, e)
 		if e.Applied && marked(e.Command.Kind) {
-			s.marks = append(s.marks, mark{e.Step, e.Command})
+			s.marks = append(s.marks, mark{e.Step, e.Command, e.Auto != ""})
 		}
 	case engine.DoneEvent:
 		s.done = &e
@@ -116,3 +122,11 @@ func commandLabel(c engine.Command) string {
 
 // paused reports whether the run is paused, as far as the app knows.
 func (s *runState) paused() bool { return s.hasProgress && s.progress.Paused }
+
+// epochOf is "3/25" for epoch 3 of a bounded run, "3" for one without an end.
+func epochOf(p *engine.ProgressEvent) string {
+	if p.Epochs == 0 {
+		return fmt.Sprint(p.Epoch + 1)
+	}
+	return fmt.Sprintf("%d/%d", min(p.Epoch+1, p.Epochs), p.Epochs)
+}

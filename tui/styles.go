@@ -24,12 +24,16 @@ type Styles struct {
 	Status, StatusKey, StatusRun, StatusPause plot.Style
 	Selected, Cursor, Input                   plot.Style
 
-	Train, Test, TrainAcc, TestAcc, Marker plot.Style // curves
-	True, CADC, Threshold, Leak, Spike     plot.Style // membrane traces
-	Input0, Hidden                         plot.Style // raster populations
-	Class                                  [6]plot.Style
-	Ramp                                   plot.Ramp // heatmap scale, low to high
-	NaN                                    plot.Cell // failed circuits
+	Train, Test, Marker                plot.Style // curves
+	True, CADC, Threshold, Leak, Spike plot.Style // membrane traces
+	Input0, Hidden                     plot.Style // raster populations
+	Class                              [6]plot.Style
+	// Decision map: each class's region (a dark shade of its colour behind
+	// the cell), and a test point of class j over the region of class i.
+	Region [6]plot.Style
+	Point  [6][6]plot.Style
+	Ramp   plot.Ramp // heatmap scale, low to high
+	NaN    plot.Cell // failed circuits
 }
 
 // colour choices: a dark and a light variant of each.
@@ -92,8 +96,6 @@ func NewStyles(p colorprofile.Profile, dark bool) *Styles {
 	s.Input = b.add(pick(cAccent), pick(cSelBg), attrUnderline)
 	s.Train = fg(cTrain)
 	s.Test = b.add(pick(cTest), nil, attrBold)
-	s.TrainAcc = fg(cGood)
-	s.TestAcc = b.add(pick(cWarn), nil, attrBold)
 	s.Marker = b.add(pick(cBad), nil, attrBold)
 	s.True = b.add(pick(cTrue), nil, attrFaint)
 	s.CADC = b.add(pick(cCADC), nil, attrBold)
@@ -104,6 +106,22 @@ func NewStyles(p colorprofile.Profile, dark bool) *Styles {
 	s.Hidden = fg(cHidden)
 	for i, c := range cClass {
 		s.Class[i] = b.add(pick(c), nil, attrBold)
+	}
+	for i, ci := range cClass {
+		// A region is the class colour mixed into the background, so points
+		// in full colour stand out on it.
+		bg := mix(pick(ci), dark, 0.35)
+		if p == colorprofile.ANSI {
+			bg = pick(ci) // 16 colours have no shades to mix
+		}
+		s.Region[i] = b.add(pick(cText), bg, 0)
+		for j, cj := range cClass {
+			fg := pick(cj)
+			if p == colorprofile.ANSI {
+				fg = lipgloss.Color("0") // black on the basic colours
+			}
+			s.Point[i][j] = b.add(fg, bg, attrBold)
+		}
 	}
 	switch {
 	case p >= colorprofile.ANSI256:
@@ -184,4 +202,16 @@ func (b styleBuilder) add(fg, bg color.Color, a attr) plot.Style {
 		}
 	}
 	return b.s.Palette.Add(st.String())
+}
+
+// mix blends c with the terminal background (black on dark, white on
+// light): f of c, the rest background.
+func mix(c color.Color, dark bool, f float64) color.Color {
+	r, g, b, _ := c.RGBA()
+	base := 0.0
+	if !dark {
+		base = 0xffff
+	}
+	m := func(v uint32) uint8 { return uint8((f*float64(v) + (1-f)*base) / 0x101) }
+	return color.RGBA{m(r), m(g), m(b), 0xff}
 }

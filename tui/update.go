@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -34,6 +35,13 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case eventsMsg:
 		return m.takeEvents(msg), true
+	case exportedMsg:
+		if msg.err != nil {
+			m.setFlash("✗ NIR export failed: "+msg.err.Error(), true)
+		} else {
+			m.setFlash("✓ network exported as NIR to "+msg.path, false)
+		}
+		return nil, true
 	case quitTimeoutMsg:
 		m.unsubscribe()
 		return tea.Quit, false
@@ -50,11 +58,25 @@ func (m *Model) update(msg tea.Msg) (tea.Cmd, bool) {
 // takeEvents folds a batch of events into the state and re-arms the
 // subscription.
 func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
+	wasAtEnd := m.state.progress.AtEnd
+	var export tea.Cmd
 	for _, ev := range msg.events {
 		m.state.apply(ev)
 		switch e := ev.(type) {
 		case engine.CommandEvent:
 			m.commandResult(e)
+			if e.Command.Kind == engine.CmdSave && m.exportPending {
+				m.exportPending = false
+				if e.Applied {
+					m.setFlash("exporting the network as NIR…", false)
+					export = exportNIR(m.opts.Export)
+				}
+			}
+		case engine.ProgressEvent:
+			if e.AtEnd && !wasAtEnd {
+				m.setFlash(fmt.Sprintf("trained all %d epochs: + trains %d more, q quits", e.Epochs, moreEpochs), false)
+			}
+			wasAtEnd = e.AtEnd
 		case engine.DoneEvent:
 			if e.Err != nil {
 				m.setFlash("the run failed: "+e.Err.Error(), true)
@@ -80,7 +102,24 @@ func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
 	if m.quitting {
 		delay = 0
 	}
+	if export != nil {
+		return tea.Batch(waitForEvents(m.events, delay), export)
+	}
 	return waitForEvents(m.events, delay)
+}
+
+// exportedMsg reports a NIR export.
+type exportedMsg struct {
+	path string
+	err  error
+}
+
+// exportNIR runs the export hook as a command (off the UI goroutine).
+func exportNIR(export func() (string, error)) tea.Cmd {
+	return func() tea.Msg {
+		p, err := export()
+		return exportedMsg{p, err}
+	}
 }
 
 // commandResult records what became of a command this or another session sent.
@@ -101,6 +140,12 @@ func (m *Model) commandResult(ce engine.CommandEvent) {
 	}
 	label := commandLabel(ce.Command)
 	switch {
+	case ce.Auto != "" && ce.Applied:
+		msg := fmt.Sprintf("↻ %s: %s", label, ce.Auto)
+		if m.flash != "" && !m.flashBad {
+			msg = m.flash + " · " + msg
+		}
+		m.setFlash(msg, false)
 	case !ce.Applied:
 		m.setFlash(fmt.Sprintf("✗ %s refused: %s", label, ce.Err), true)
 	case ce.Command.Kind == engine.CmdSave:
@@ -162,7 +207,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setFocus((m.focus + 1) % numPanes)
 	case key.Matches(msg, k.PrevPane):
 		m.setFocus((m.focus + numPanes - 1) % numPanes)
-	case m.focus == paneParams && msg.String() == "enter":
+	case m.focus == paneParams && key.Matches(msg, k.Submit):
 		return m.startEdit()
 	case (m.focus == paneTraces || m.focus == paneRaster) && isDigitKey(msg) && m.state.hasSample:
 		m.neuron.typing, m.neuron.typed = true, msg.String()
@@ -180,6 +225,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		} else {
 			m.send(engine.Command{Kind: engine.CmdStep})
 		}
+	case key.Matches(msg, k.More):
+		m.moreEpochs()
+	case key.Matches(msg, k.Export):
+		if m.opts.Export == nil {
+			m.setFlash("NIR export needs a run directory: start with --run-dir DIR (or inloop export RUN_DIR --nir FILE)", true)
+		} else if m.send(engine.Command{Kind: engine.CmdSave}) {
+			m.exportPending = true
+			m.setFlash("saving a checkpoint to export…", false)
+		}
 	case key.Matches(msg, k.Save):
 		if m.send(engine.Command{Kind: engine.CmdSave}) {
 			m.setFlash("saving a checkpoint…", false)
@@ -189,6 +243,18 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.startEdit()
 	case key.Matches(msg, k.Variant):
 		m.variant = (m.variant + 1) % 3
+	case m.focus == paneMismatch && key.Matches(msg, k.Param):
+		d := 1
+		if msg.String() == "[" {
+			d = -1
+		}
+		if n := len(m.state.chip.Params); n > 0 {
+			m.param = ((m.param+d)%n + n) % n
+		}
+	case m.focus == paneMismatch && key.Matches(msg, k.Scale):
+		m.sharedScale = !m.sharedScale
+	case key.Matches(msg, k.MapPath):
+		m.mapSoftware = !m.mapSoftware
 	case key.Matches(msg, k.Up):
 		m.move(-1, true)
 	case key.Matches(msg, k.Down):
@@ -201,10 +267,28 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// moreEpochs extends a bounded run by moreEpochs epochs (a run without an
+// end has nothing to extend).
+func (m *Model) moreEpochs() {
+	p := &m.state.progress
+	if !m.state.hasProgress || p.Epochs == 0 {
+		m.setFlash("this run has no end: it trains until you quit", true)
+		return
+	}
+	n := p.Epochs + moreEpochs
+	c := engine.Command{Kind: engine.CmdSet, Name: "epochs", Value: strconv.Itoa(n)}
+	if m.send(c) {
+		m.setFlash(fmt.Sprintf("asking for %d more epochs (%d in all)…", moreEpochs, n), false)
+	}
+}
+
 func (m *Model) setFocus(p pane) {
 	m.focus = p
 	if p != paneParams {
 		m.lastPlot = p
+	}
+	if p == paneMismatch || p == paneMap {
+		m.lastChip = p
 	}
 }
 
@@ -229,8 +313,12 @@ func (m *Model) move(d int, vertical bool) {
 			m.neuron.step(&m.state.sample, d)
 		}
 		m.neuron.set = true
-	case paneMismatch:
-		m.param = wrap(m.param, len(m.state.chip.Params))
+	case paneMismatch: // the inspector's cursor: a circuit, or a row of them
+		step := d
+		if vertical {
+			step *= max(m.die.cols, 1)
+		}
+		m.circuit = ((m.circuit+step)%(2*circuitsPerHemisphere) + 2*circuitsPerHemisphere) % (2 * circuitsPerHemisphere)
 	case paneCurves:
 		if vertical { // ↑ smooths more
 			m.smooth = min(max(m.smooth-d, 0), len(smoothLevels)-1)
@@ -267,15 +355,15 @@ func (m *Model) startEdit() tea.Cmd {
 
 // editKey handles a key while a value is being typed.
 func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "ctrl+c":
+	switch k := m.keys; {
+	case key.Matches(msg, k.Interrupt):
 		m.editing = false
 		return m.quit()
-	case "esc":
+	case key.Matches(msg, k.Escape):
 		m.editing, m.editErr = false, ""
 		m.input.Blur()
 		return nil
-	case "enter":
+	case key.Matches(msg, k.Submit):
 		st := settings[m.row]
 		c, err := st.command(m.input.Value())
 		if err != nil {
@@ -329,6 +417,9 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 				if i := m.lay.rowAt(ms.Y); i >= 0 {
 					m.row = i
 				}
+			}
+			if c, ok := m.die.circuitAt(ms.X, ms.Y); ok && p == paneMismatch {
+				m.circuit = c
 			}
 		}
 	}

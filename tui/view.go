@@ -18,7 +18,7 @@ func (m *Model) render() {
 	}
 	g, s := &m.grid, m.styles
 	g.Reset(w, h)
-	m.lay = computeLayout(w, h, m.focus, m.lastPlot, m.zoom)
+	m.lay = computeLayout(w, h, m.focus, m.lastPlot, m.lastChip, m.zoom)
 	m.drawStatus(m.lay.status)
 	switch {
 	case m.lay.tiny:
@@ -65,6 +65,8 @@ func (m *Model) drawPane(p pane, r plot.Rect) {
 		m.drawMismatch(in)
 	case paneCurves:
 		m.drawCurves(in)
+	case paneMap:
+		m.drawMap(in)
 	case paneParams:
 		m.drawSettings(in)
 	}
@@ -87,13 +89,18 @@ func (m *Model) paneTitle(p pane) string {
 		return "mismatch"
 	case paneCurves:
 		if st.hasProgress {
-			t := fmt.Sprintf("loss & accuracy · epoch %d/%d", min(st.progress.Epoch+1, st.progress.Epochs), st.progress.Epochs)
+			t := "loss & accuracy · epoch " + epochOf(&st.progress)
 			if e := eta(st.progress); e != "" {
 				t += " · " + e
 			}
 			return t
 		}
 		return "loss & accuracy"
+	case paneMap:
+		if st.hasMap {
+			return fmt.Sprintf("decision map · step %d", st.dmap.Step)
+		}
+		return "decision map"
 	case paneParams:
 		if m.opts.ReadOnly {
 			return "settings · read-only"
@@ -125,6 +132,8 @@ func (m *Model) drawStatus(r plot.Rect) {
 		state, stStyle = "✗ failed", s.StatusPause
 	case st.done != nil || st.closed:
 		state, stStyle = "■ finished", s.StatusKey
+	case st.hasProgress && st.progress.AtEnd:
+		state, stStyle = "■ all epochs done", s.StatusPause
 	case st.paused():
 		state, stStyle = "⏸ paused", s.StatusPause
 	case st.hasProgress:
@@ -156,11 +165,11 @@ func (m *Model) drawStatus(r plot.Rect) {
 		p := &st.progress
 		if narrow {
 			segs = append(segs, string(p.Mode), fmt.Sprintf("seed %d", p.ChipSeed), shortCalibration(p.Calibration),
-				fmt.Sprintf("ep %d/%d", p.Epoch+1, p.Epochs), fmt.Sprintf("step %d", p.Step),
+				"ep "+epochOf(p), fmt.Sprintf("step %d", p.Step),
 				fmt.Sprintf("%s/s", compact(p.SamplesPerSec)), fmt.Sprintf("%.0f sp/sample", p.SpikesPerSample))
 		} else {
 			segs = append(segs, string(p.Mode), fmt.Sprintf("chip %d", p.ChipSeed), p.Calibration,
-				fmt.Sprintf("epoch %d/%d", p.Epoch+1, p.Epochs),
+				"epoch "+epochOf(p),
 				fmt.Sprintf("step %d (%d/%d)", p.Step, p.Batch, p.BatchesPerEpoch),
 				fmt.Sprintf("%s samples/s", compact(p.SamplesPerSec)),
 				fmt.Sprintf("%.1f spikes/sample", p.SpikesPerSample))

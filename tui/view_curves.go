@@ -29,11 +29,12 @@ func (m *Model) drawCurves(r plot.Rect) {
 		return
 	}
 	alpha := smoothLevels[m.smooth]
+	// Train and test keep their styles in both panels; the axes say which
+	// panel is loss and which accuracy.
 	m.legend(r.X, r.Y, r.W, []legendItem{
-		{"━", "train", "tr", s.Train}, {"━●", "test", "te", s.Test},
-		{"━", "train acc", "tr%", s.TrainAcc}, {"━●", "test acc", "te%", s.TestAcc},
-		{"▲", "change", "", s.Marker},
-		{"", fmt.Sprintf("smooth %.2g", alpha), fmt.Sprintf("α%.2g", alpha), s.Label},
+		{"━", "train", "train", s.Train}, {"━●", "test", "test", s.Test},
+		{"▲", "change", "chg", s.Marker},
+		{"", fmt.Sprintf("smoothing %.2g", alpha), fmt.Sprintf("α %.2g", alpha), s.Label},
 	})
 	body := plot.Rect{X: r.X, Y: r.Y + 1, W: r.W, H: r.H - 1}
 	maxStep := 1.0
@@ -74,7 +75,7 @@ func (m *Model) drawCurves(r plot.Rect) {
 	lo, hi = m.fitRange(acc, sm, evY)
 	ap := plot.NewPlot(g, plot.Rect{X: body.X, Y: body.Y + lossH, W: body.W, H: body.H - lossH}, xa,
 		plot.Axis{Min: math.Max(0, lo), Max: math.Min(100, hi), Unit: "acc %"}, ax)
-	m.drawSeries(ap, st.steps, acc, sm, evX, evY, alpha, s.TrainAcc, s.TestAcc)
+	m.drawSeries(ap, st.steps, acc, sm, evX, evY, alpha, s.Train, s.Test)
 	m.drawMarks(ap, false)
 }
 
@@ -154,6 +155,9 @@ func (m *Model) drawMarks(p plot.Plot, labels bool) {
 			continue
 		}
 		text := markLabel(mk.cmd)
+		if mk.auto {
+			text += " ↻" // the trainer's own change
+		}
 		col := p.Col(x) + 1
 		if col+plot.Len(text) > p.Area.X+p.Area.W { // right edge: label to the left
 			col = max(p.Area.X, p.Col(x)-plot.Len(text))

@@ -4,7 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"inloop/data"
 	"inloop/engine"
+	"inloop/hw"
 )
 
 // Sizes of the synthetic network (those of the paper's Yin-Yang network).
@@ -58,7 +60,31 @@ func Chip(seed uint64, calibrated bool) engine.ChipEvent {
 			}
 			pm.Current = pm.Calibrated
 		}
+		// Codes: nominal before calibration, moved by what calibration corrected.
+		pm.UncalibratedCodes, pm.Codes = make([]uint16, 512), make([]uint16, 512)
+		for i := range pm.Codes {
+			pm.UncalibratedCodes[i] = 500
+			pm.Codes[i] = uint16(min(max(500+math.Round(8*(pm.Current[i]-pm.Uncalibrated[i])/p.sdUncal), 0), 1022))
+		}
 		ev.Params = append(ev.Params, pm)
+	}
+	// The network's circuits, placed by the chip's own rule.
+	c := hw.New(hw.Options{ChipSeed: seed, Ideal: true})
+	net := hw.Network{Inputs: Inputs, Neurons: Hidden + Outputs, Integrators: hw.Population{Offset: Hidden, Size: Outputs}, Projections: []hw.Projection{
+		{Pre: hw.Population{External: true, Size: Inputs}, PostSize: Hidden, Weights: make([]int8, Inputs*Hidden)},
+		{Pre: hw.Population{Size: Hidden}, PostOffset: Hidden, PostSize: Outputs, Weights: make([]int8, Hidden*Outputs)},
+	}}
+	if err := c.Configure(net); err == nil {
+		ev.Roles = make([]engine.CircuitRole, hw.Circuits)
+		for k := range ev.Roles {
+			ev.Roles[k] = engine.RoleOf(c.CircuitUse(k), Hidden)
+		}
+	}
+	if calibrated { // a few circuits that missed τ_mem, as a real die has
+		for _, k := range []int{37, 300, 301} {
+			ev.Failures = append(ev.Failures, engine.CircuitFailure{Circuit: k, Param: "tau_mem", Target: 6, Reached: 9.5})
+		}
+		ev.Failed = 3
 	}
 	return ev
 }
@@ -174,4 +200,32 @@ func probe(rng *rand.Rand, layer string, index, neuron int, in []engine.SpikeAt,
 		pt.CADC[f] = math.Min(255, math.Max(0, math.Round(tv+offset+rng.NormFloat64())))
 	}
 	return pt
+}
+
+// Map returns a decision map of the synthetic Yin-Yang network: the true
+// classes of the plane, blurred at the borders by a seeded error that
+// shrinks as training goes on, the chip's a little worse than the model's.
+func Map(step int, seed uint64) engine.MapEvent {
+	rng := rand.New(rand.NewPCG(seed, uint64(step)^0x6d6170))
+	ev := engine.MapEvent{Step: step, Side: engine.MapSide, Classes: Classes, ChipPath: "emulated chip 1, calibrated (demo)"}
+	blur := 0.15 * math.Exp(-float64(step)/400)
+	classify := func(x, y, extra float64) int {
+		dx, dy := (rng.Float64()-0.5)*(blur+extra), (rng.Float64()-0.5)*(blur+extra)
+		return data.YinYangClass(math.Min(math.Max(x+dx, 0), 1), math.Min(math.Max(y+dy, 0), 1))
+	}
+	for iy := range engine.MapSide {
+		for ix := range engine.MapSide {
+			x, y := (float64(ix)+0.5)/engine.MapSide, (float64(iy)+0.5)/engine.MapSide
+			ev.Software = append(ev.Software, classify(x, y, 0))
+			ev.Chip = append(ev.Chip, classify(x, y, 0.05))
+		}
+	}
+	for range 60 {
+		x, y := rng.Float64(), rng.Float64()
+		if (x-0.5)*(x-0.5)+(y-0.5)*(y-0.5) > 0.25 {
+			continue // the dataset's points lie in the disc
+		}
+		ev.Test = append(ev.Test, engine.MapPoint{X: x, Y: y, Label: data.YinYangClass(x, y), Chip: classify(x, y, 0.05), SoftwarePred: classify(x, y, 0)})
+	}
+	return ev
 }

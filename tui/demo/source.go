@@ -157,6 +157,9 @@ func (s *Source) Run(ctx context.Context) {
 			s.mu.Unlock()
 			s.emit(sm)
 		}
+		if step%25 == 0 {
+			s.emit(Map(step, s.seed))
+		}
 		if step%50 == 0 {
 			ev := Eval(step, s.seed)
 			s.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -50,6 +51,10 @@ type Config struct {
 	MaxTrainers int           // concurrent own runs in JoinOwn
 	IdleTimeout time.Duration // end a session after this long without input
 	MaxTimeout  time.Duration // end a session after this long in any case
+	// WriteTimeout ends a session whose client has taken none of its
+	// output for this long (a stopped or suspended client), closing its
+	// connection; 0 means never.
+	WriteTimeout time.Duration
 
 	// ConnRate and ConnBurst limit connection attempts per remote address:
 	// a token bucket refilled at ConnRate per second holding ConnBurst.
@@ -72,6 +77,9 @@ type Config struct {
 	// Log receives one line per session and the server's notices; nil
 	// discards them. Never a client's screen.
 	Log *log.Logger
+	// CrashDir receives the stack of each panic in a session, one file
+	// each, named on the panic's log line; "" keeps no stacks.
+	CrashDir string
 }
 
 // Default limits used where Config leaves them zero.
@@ -98,10 +106,10 @@ func (c *Config) validate() error {
 	if c.MaxSessions < 0 || c.MaxTrainers < 0 {
 		return errors.New("session and trainer limits must be 0 (none) or positive")
 	}
-	if c.IdleTimeout < 0 || c.MaxTimeout < 0 {
+	if c.IdleTimeout < 0 || c.MaxTimeout < 0 || c.WriteTimeout < 0 {
 		return errors.New("timeouts must be 0 (none) or positive")
 	}
-	if c.ConnRate < 0 || c.ConnBurst < 0 {
+	if !(c.ConnRate >= 0) || math.IsInf(c.ConnRate, 0) || c.ConnBurst < 0 {
 		return errors.New("connection rate and burst must be 0 (no limit) or positive")
 	}
 	if c.NewTrainer == nil || c.App == nil {

@@ -215,6 +215,9 @@ func (m *testApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, func() tea.Msg { panic("test app: panic in a command") }
 		case "q":
 			return m, tea.Quit
+		case "F":
+			// more output than an SSH channel's window (2 MiB in x/crypto)
+			return m, tea.Raw(strings.Repeat("F", 3<<20))
 		case "p":
 			m.src.Send(engine.Command{Kind: engine.CmdPause})
 		}
@@ -224,8 +227,9 @@ func (m *testApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *testApp) View() tea.View {
-	v := tea.NewView(fmt.Sprintf("inloop-test title=%q ro=%v\nsize=%dx%d keys=%d\nstep=%d\nprofile=%s. background=%s.\n%s",
-		m.opts.Title, m.opts.ReadOnly, m.w, m.h, m.keys, m.step, m.profile, m.background, m.opts.ReadOnlyReason))
+	s := fmt.Sprintf("inloop-test title=%q ro=%v\nsize=%dx%d keys=%d\nstep=%d\nprofile=%s. background=%s.\n%s",
+		m.opts.Title, m.opts.ReadOnly, m.w, m.h, m.keys, m.step, m.profile, m.background, m.opts.ReadOnlyReason)
+	v := tea.NewView(s)
 	v.AltScreen = true
 	return v
 }
@@ -272,6 +276,7 @@ func startServer(t testing.TB, edit func(*Config)) *testServer {
 		NewTrainer:  ts.trainers.factory,
 		App:         newTestApp,
 		Log:         log.New(ts.log, "", 0),
+		CrashDir:    filepath.Join(t.TempDir(), "crashes"),
 	}
 	if edit != nil {
 		edit(&cfg)

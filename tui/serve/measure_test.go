@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -26,6 +27,13 @@ func envSeconds(name string, def int) time.Duration {
 		return time.Duration(n) * time.Second
 	}
 	return time.Duration(def) * time.Second
+}
+
+func envCount(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n >= 0 {
+		return n
+	}
+	return def
 }
 
 // yinYangTrainer makes real runs: Yin-Yang in the loop on chip seed 1,
@@ -109,75 +117,118 @@ func (tm *term) bytes() int {
 }
 
 // TestSoak holds 20 sessions of the real app for 60 s (own mode: two own
-// runs, the rest on the shared run; the CLI's frame and update rates),
-// closes them all (half quit with keys typed behind the q, half drop the
-// connection) and checks that the sessions' goroutines and memory are
-// released.
+// runs, the rest on the shared run; the CLI's frame and update rates):
+// twelve ordinary clients, four that announce a 3000×3000 window and then
+// 4294967295×4294967295, and four that never read their output (ended
+// after the write timeout). It checks that the process's RSS stays under
+// 200 MB, closes every session (half the ordinary ones quit with keys typed
+// behind the q, the rest drop the connection) and checks that the
+// sessions' goroutines and memory are released.
 //
 //	INLOOP_SOAK=1 go test ./tui/serve/ -run TestSoak -v -timeout 5m
 func TestSoak(t *testing.T) {
 	if os.Getenv("INLOOP_SOAK") == "" {
 		t.Skip("set INLOOP_SOAK=1 for the 60 s soak test with 20 sessions")
 	}
-	const sessions = 20
+	const (
+		sessions = 20
+		maxRSS   = 200 << 20
+	)
+	oversized := envCount("INLOOP_SOAK_OVERSIZED", 4) // sessions after the ordinary ones
+	stalled := envCount("INLOOP_SOAK_STALLED", 4)     // the last sessions
+	ordinary := sessions - oversized - stalled
 	hold := envSeconds("INLOOP_SOAK_SECONDS", 60)
+	writeTimeout := envSeconds("INLOOP_SOAK_WRITE_TIMEOUT", 20)
 
+	// The server's default soft memory limit, as inloop serve sets it.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(DefaultMemoryLimit))
 	g0, heap0 := settle()
-	t.Logf("baseline: %d goroutines, heap %.1f MiB", g0, mib(heap0))
+	rss0 := processRSS(t)
+	t.Logf("baseline: %d goroutines, heap %.1f MiB, RSS %.1f MiB", g0, mib(heap0), mib(rss0))
 
 	ts := startServer(t, func(c *Config) {
 		c.FPS = 15
 		c.UpdateEvery = 500 * time.Millisecond // the CLI's defaults
 		c.MaxTrainers = 2
 		c.StopTimeout = 20 * time.Second // a real run finishes its batch first
+		c.WriteTimeout = writeTimeout
 		c.App = tui.New
 		c.NewTrainer = yinYangTrainer
 	})
-	terms := make([]*term, sessions)
+	terms := make([]*term, ordinary+oversized)
 	clients := make([]*gossh.Client, sessions)
-	for i := range terms {
+	unread := make([]io.Reader, sessions)
+	for i := range clients {
 		clients[i] = mustDial(t, ts.addr, anonymous())
-		terms[i] = openTerm(t, clients[i], 100, 30)
+		switch {
+		case i < ordinary:
+			terms[i] = openTerm(t, clients[i], 100, 30)
+		case i < ordinary+oversized:
+			terms[i] = openBigTerm(t, clients[i], 3000, 3000)
+		default:
+			_, unread[i] = openStalledTermTyping(t, clients[i], "")
+		}
 	}
 	for _, tm := range terms {
 		tm.waitScreen(t, " run ")
 	}
+	for _, tm := range terms[ordinary:] {
+		if err := tm.sess.WindowChange(4294967295, 4294967295); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var peakG int
-	var peakHeap uint64
+	var peakHeap, peakRSS uint64
 	end := time.Now().Add(hold)
 	for i := 0; time.Now().Before(end); i++ {
 		time.Sleep(time.Second)
-		terms[i%sessions].typeKeys(t, "\t") // someone moves the focus now and then
+		terms[i%len(terms)].typeKeys(t, "\t") // someone moves the focus now and then
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		peakG = max(peakG, runtime.NumGoroutine())
 		peakHeap = max(peakHeap, ms.HeapAlloc)
+		peakRSS = max(peakRSS, processRSS(t))
+	}
+	if path := os.Getenv("INLOOP_SOAK_HELD_HEAP"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
 	}
 	in := 0
 	for _, tm := range terms {
 		in += tm.bytes()
 	}
-	t.Logf("held %d sessions for %s: peak %d goroutines, peak heap %.1f MiB, clients received %.1f MiB",
-		sessions, hold, peakG, mib(peakHeap), mib(uint64(in)))
+	t.Logf("held %d sessions (%d oversized, %d stalled) for %s: peak %d goroutines, peak heap %.1f MiB, peak RSS %.1f MiB, clients received %.1f MiB",
+		sessions, oversized, stalled, hold, peakG, mib(peakHeap), mib(peakRSS), mib(uint64(in)))
+	if peakRSS > maxRSS {
+		t.Errorf("peak RSS %.1f MiB, want under %.0f MiB", mib(peakRSS), mib(maxRSS))
+	}
 
-	// Half the users quit with q (typing on a little), half drop the
-	// connection, as OpenSSH does when its window closes.
+	// Half the ordinary users quit with q (typing on a little), the others
+	// drop the connection, as OpenSSH does when its window closes.
 	var wg sync.WaitGroup
-	for i, tm := range terms {
+	for i := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if i%2 == 0 {
-				io.WriteString(tm.stdin, "qq\tq")
-				tm.waitEnd(t)
+			if i < len(terms) && i%2 == 0 {
+				io.WriteString(terms[i].stdin, "qq\tq")
+				terms[i].waitEnd(t)
 			}
 			clients[i].Close()
+			if unread[i] != nil {
+				io.Copy(io.Discard, unread[i]) // the client's buffer, not the server's
+			}
 		}()
 	}
 	wg.Wait()
 	waitFor(t, ts, "all sessions logged", func() bool { return strings.Count(ts.log.String(), "session user=") == sessions })
 	waitFor(t, ts, "own runs stopped", func() bool { return strings.Count(ts.log.String(), "(stopped)") == 2 })
 	t.Logf("server log:\n%s", ts.log.String())
+	if n := strings.Count(ts.log.String(), "is larger than"); n != oversized {
+		t.Errorf("%d oversized windows logged, want %d", n, oversized)
+	}
 	ts.mu.Lock()
 	active, live := ts.active, len(ts.sessions)
 	ts.mu.Unlock()
@@ -193,6 +244,7 @@ func TestSoak(t *testing.T) {
 	}
 
 	ts.shutdown(t)
+	terms, clients, unread = nil, nil, nil // the clients' buffers are not the server's
 	var g1 int
 	var heap1 uint64
 	deadline := time.Now().Add(30 * time.Second)
@@ -212,10 +264,26 @@ func TestSoak(t *testing.T) {
 			f.Close()
 		}
 	}
-	t.Logf("after shutdown: %d goroutines (baseline %d), heap %.1f MiB (baseline %.1f MiB)", g1, g0, mib(heap1), mib(heap0))
+	t.Logf("after shutdown: %d goroutines (baseline %d), heap %.1f MiB (baseline %.1f MiB), RSS %.1f MiB", g1, g0, mib(heap1), mib(heap0), mib(processRSS(t)))
 	if heap1 > heap0+8<<20 {
 		t.Errorf("heap after shutdown %.1f MiB, baseline %.1f MiB: memory left behind", mib(heap1), mib(heap0))
 	}
+}
+
+// processRSS is the process's resident set size (VmRSS), in bytes.
+func processRSS(t *testing.T) uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	t.Skip("no VmRSS in /proc/self/status")
+	return 0
 }
 
 // settle collects garbage and returns the goroutine count and live heap.

@@ -17,6 +17,9 @@ type liveRun struct {
 	cancel  context.CancelFunc
 	done    chan struct{} // closed when Wait returned
 	err     error         // Wait's error, valid after done
+
+	stopOnce sync.Once
+	stopped  string // how stop ended, valid after stopOnce
 }
 
 // RunStartError is a run that could not be prepared; Err says why.
@@ -44,8 +47,15 @@ func startRun(newTrainer TrainerFactory, id string) (*liveRun, error) {
 }
 
 // stop asks the trainer to checkpoint and end (CmdStop), waits up to timeout,
-// then cancels it and waits up to timeout again. It reports how it ended.
+// then cancels it and waits up to timeout again. It reports how it ended;
+// a second call (Shutdown and the session both stop an own run) waits for
+// the first and reports the same.
 func (r *liveRun) stop(timeout time.Duration) string {
+	r.stopOnce.Do(func() { r.stopped = r.stopNow(timeout) })
+	return r.stopped
+}
+
+func (r *liveRun) stopNow(timeout time.Duration) string {
 	select {
 	case <-r.done:
 		r.cancel()
@@ -80,6 +90,7 @@ type runPool struct {
 	own    int // own runs started and not yet stopped
 	seq    int // ids of own runs
 	shared *liveRun
+	owned  map[*liveRun]struct{} // own runs not yet released, for Shutdown
 }
 
 // attachment is what one session watches.
@@ -115,10 +126,17 @@ func (p *runPool) attach(listed bool) (attachment, error) {
 				p.mu.Unlock()
 				return attachment{}, fmt.Errorf("cannot start a training run: %w", err)
 			}
+			p.mu.Lock()
+			if p.owned == nil {
+				p.owned = map[*liveRun]struct{}{}
+			}
+			p.owned[r] = struct{}{}
+			p.mu.Unlock()
 			release := func() string {
 				how := r.stop(p.cfg.StopTimeout)
 				p.mu.Lock()
 				p.own--
+				delete(p.owned, r)
 				p.mu.Unlock()
 				return how
 			}
@@ -161,15 +179,28 @@ func (p *runPool) sharedRun() (*liveRun, error) {
 	return r, nil
 }
 
-// stopShared stops the shared run if it was started and lets go of it (its
-// memory is freed even while the Server value lives on); it reports how.
-func (p *runPool) stopShared() string {
+// stopAll stops the shared run (and lets go of it) and every own run at once (each
+// checkpoints if it has a run directory) and returns a log line for each.
+func (p *runPool) stopAll() []string {
 	p.mu.Lock()
-	r := p.shared
-	p.shared = nil
-	p.mu.Unlock()
-	if r == nil {
-		return ""
+	runs := make([]*liveRun, 0, len(p.owned)+1)
+	if p.shared != nil {
+		runs = append(runs, p.shared)
+		p.shared = nil // freed even while the Server value lives on
 	}
-	return r.stop(p.cfg.StopTimeout)
+	for r := range p.owned {
+		runs = append(runs, r)
+	}
+	p.mu.Unlock()
+	lines := make([]string, len(runs))
+	var wg sync.WaitGroup
+	for i, r := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lines[i] = "run " + r.id + " " + r.stop(p.cfg.StopTimeout)
+		}()
+	}
+	wg.Wait()
+	return lines
 }

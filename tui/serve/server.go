@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"sync"
 	"time"
@@ -28,6 +29,7 @@ type Server struct {
 	allow   *allowList
 	limiter *connLimiter
 	runs    *runPool
+	crashes *crashLog
 
 	mu        sync.Mutex
 	closing   bool
@@ -47,9 +49,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, hostKey: signer.PublicKey(), sessions: map[*session]struct{}{}}
+	s := &Server{cfg: cfg, hostKey: signer.PublicKey(), sessions: map[*session]struct{}{}, crashes: &crashLog{dir: cfg.CrashDir}}
 	if cfg.AuthorizedKeys != "" {
-		if s.allow, err = loadAllowList(cfg.AuthorizedKeys); err != nil {
+		if s.allow, err = loadAllowList(cfg.AuthorizedKeys, cfg.Log); err != nil {
 			return nil, err
 		}
 	}
@@ -115,8 +117,12 @@ func (s *Server) Serve(l net.Listener) error {
 
 // checkKey is the public-key callback. It may see keys the client never
 // proves; the session re-checks the key it proved (sess.PublicKey).
-func (s *Server) checkKey(_ ssh.Context, key ssh.PublicKey) bool {
-	return s.cfg.Public || s.allow.contains(key)
+func (s *Server) checkKey(ctx ssh.Context, key ssh.PublicKey) bool {
+	if s.cfg.Public {
+		return true
+	}
+	e, _ := s.allow.lookup(key, ctx.RemoteAddr(), time.Now())
+	return e != nil
 }
 
 // admitConn applies the per-address rate limit before any cryptography.
@@ -149,10 +155,15 @@ func hostOf(a net.Addr) string {
 	return a.String()
 }
 
-// Shutdown stops accepting connections, tells every session the server is
-// going away, stops all trainers (each checkpoints if it has a run
-// directory) and waits for that until ctx is done; then it closes all
-// connections. It returns ctx's error if the wait was cut short.
+// sessionGrace is how long Shutdown lets sessions say goodbye once the runs
+// have stopped, before it closes their connections.
+const sessionGrace = 2 * time.Second
+
+// Shutdown stops accepting connections and stops every run first (each
+// checkpoints if it has a run directory), while it tells the sessions that
+// the server is going away; then it gives them sessionGrace to end and
+// closes every connection, so no client, reading or not, can hold it up.
+// It returns an error only if ctx ended before the runs had stopped.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
@@ -166,28 +177,47 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 	// Close the listeners here rather than with ssh.Server.Shutdown, whose
 	// wait races with a Serve that has not yet registered its listener.
-	// Connections are closed below, after the sessions have said goodbye.
 	for _, l := range listeners {
 		_ = l.Close()
 	}
 
+	stopped := make(chan struct{})
+	go func() {
+		for _, how := range s.runs.stopAll() {
+			s.cfg.Log.Print(how)
+		}
+		close(stopped)
+	}()
 	for _, sess := range live {
 		sess.end(endShutdown)
 	}
-	done := make(chan struct{})
-	go func() {
-		s.handlers.Wait()
-		if how := s.runs.stopShared(); how != "" {
-			s.cfg.Log.Printf("shared run %s", how)
-		}
-		close(done)
-	}()
 	var err error
 	select {
-	case <-done:
+	case <-stopped:
 	case <-ctx.Done():
-		err = ctx.Err()
+		err = fmt.Errorf("the runs did not stop in time: %w", ctx.Err())
 	}
-	_ = s.ssh.Close()
+
+	ended := make(chan struct{})
+	go func() {
+		s.handlers.Wait()
+		close(ended)
+	}()
+	grace := time.NewTimer(sessionGrace)
+	defer grace.Stop()
+	select {
+	case <-ended:
+	case <-grace.C:
+	case <-ctx.Done():
+	}
+	_ = s.ssh.Close() // every connection: a write waiting for a client fails
+	select {
+	case <-ended:
+	case <-ctx.Done():
+		s.mu.Lock()
+		n := s.active
+		s.mu.Unlock()
+		s.cfg.Log.Printf("shutdown: %d sessions had not ended when the deadline came", n)
+	}
 	return err
 }

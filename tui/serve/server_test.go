@@ -348,12 +348,12 @@ func TestAllowListErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad")
 	os.WriteFile(bad, []byte("# ok\nnot-a-key AAAA\n"), 0o600)
-	if _, err := loadAllowList(bad); err == nil || !strings.Contains(err.Error(), "line 2") {
+	if _, err := loadAllowList(bad, nil); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("bad line: %v, want an error naming line 2", err)
 	}
 	empty := filepath.Join(dir, "empty")
 	os.WriteFile(empty, []byte("# nothing\n"), 0o600)
-	if _, err := loadAllowList(empty); err == nil {
+	if _, err := loadAllowList(empty, nil); err == nil {
 		t.Error("an allow-list without keys was accepted")
 	}
 }

@@ -37,8 +37,17 @@ func endMax(d time.Duration) ending {
 	return ending{"max timeout", fmt.Sprintf("sessions last at most %s; session closed.", d), 0}
 }
 
+// endStalled ends a session whose client took no output for d. Nothing is
+// said: the client is not reading.
+func endStalled(d time.Duration) ending {
+	return ending{fmt.Sprintf("stalled: the client took no output for %s", d), "", 1}
+}
+
 // msgNoPTY tells a client that ran a command or passed -T what to do instead.
 const msgNoPTY = "this server shows a live terminal app and needs a terminal (PTY): connect with plain 'ssh -p PORT HOST' (no command, no -T), or add -t."
+
+// msgNoRun tells a client that no run could be started for it; the log says why.
+const msgNoRun = "the server could not start a training run for this session; its operator's log says why."
 
 // killAfter bounds a graceful quit: a program that has not ended this long
 // after it was asked to is killed.
@@ -46,8 +55,10 @@ const killAfter = 5 * time.Second
 
 // session is one running program, as Shutdown and the timers see it.
 type session struct {
-	prog *tea.Program
-	kill context.CancelFunc // the program's context: the last resort
+	prog      *tea.Program
+	kill      context.CancelFunc // the program's context
+	closeConn func()             // the last resort: unblocks output a client does not read
+	out       *outputClock
 
 	mu    sync.Mutex
 	why   *ending // first reason given to end; nil when the app ended by itself
@@ -55,7 +66,7 @@ type session struct {
 }
 
 // end records why (the first reason wins) and asks the program to quit; if
-// it has not within killAfter, it is killed.
+// it has not within killAfter, it is killed and its connection closed.
 func (s *session) end(why ending) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -63,7 +74,10 @@ func (s *session) end(why ending) {
 		return
 	}
 	s.why = &why
-	s.timer = time.AfterFunc(killAfter, s.kill)
+	s.timer = time.AfterFunc(killAfter, func() {
+		s.kill()
+		s.closeConn()
+	})
 	// Quit blocks until the program runs or its context ends; never here.
 	go s.prog.Quit()
 }
@@ -106,8 +120,7 @@ func (s *Server) handle(sess ssh.Session) {
 		// A panic outside the program (which catches its own) ends this
 		// session only; the stack goes to the server's log.
 		if r := recover(); r != nil {
-			rec.end = fmt.Sprintf("panic: %v", r)
-			s.cfg.Log.Printf("panic in session from %s: %v\n%s", rec.addr, r, debug.Stack())
+			rec.end = "panic: " + s.logPanic(rec.addr, r, debug.Stack())
 			fmt.Fprintf(sess.Stderr(), "\r\ninloop: %s\r\n", endPanic.client)
 			_ = sess.Exit(1)
 		}
@@ -116,10 +129,20 @@ func (s *Server) handle(sess ssh.Session) {
 
 	// Re-check the key the client proved, not the last one the public-key
 	// callback was shown (the misuse behind CVE-2024-45337).
-	listed := s.allow.contains(key)
+	entry, why := s.allow.lookup(key, sess.RemoteAddr(), time.Now())
+	listed := entry != nil
+	if why != "" {
+		rec.key += " (" + why + ")"
+	}
 	if !listed && !s.cfg.Public {
 		s.refuse(sess, &rec, "your key is not on this server's allow-list.")
 		return
+	}
+	if listed {
+		if msg := entry.refusal(); msg != "" {
+			s.refuse(sess, &rec, msg)
+			return
+		}
 	}
 	if _, _, ok := sess.Pty(); !ok {
 		s.refuse(sess, &rec, msgNoPTY)
@@ -132,8 +155,9 @@ func (s *Server) handle(sess ssh.Session) {
 	defer s.releaseSlot()
 	att, err := s.runs.attach(listed)
 	if err != nil {
+		// The reason (paths, files) is the operator's, not the client's.
 		s.cfg.Log.Printf("run for %s: %v", rec.addr, err)
-		s.refuse(sess, &rec, err.Error())
+		s.refuse(sess, &rec, msgNoRun)
 		return
 	}
 	rec.run = att.run
@@ -203,22 +227,43 @@ func (s *Server) unregister(se *session) {
 // runApp runs the app on the session until it quits, the client leaves, a
 // timer or Shutdown ends it; it returns why it ended.
 func (s *Server) runApp(sess ssh.Session, att attachment) ending {
-	_, resizes, _ := sess.Pty()
+	pty, resizes, _ := sess.Pty()
 	// The program's own context, not the connection's: a lost connection
 	// ends the program through a graceful quit (see quitGate), and the
 	// context is cancelled only as a last resort or once the program ended.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	se := &session{kill: cancel}
+	addr := sess.RemoteAddr().String()
+	se := &session{kill: cancel, closeConn: func() { closeConn(sess) }}
 	in := newInputClock(sess, func() { se.end(endGone) })
+	out := &outputClock{w: sess}
+	se.out = out
 	gate := &quitGate{in: in}
-	opts := append(bm.MakeOptions(sess), // TERM, environment, window size, colour profile
+	var clampOnce sync.Once
+	clamp := func(w ssh.Window) (int, int) {
+		cols, rows, clamped := clampWindow(w.Width, w.Height)
+		if clamped {
+			clampOnce.Do(func() {
+				s.cfg.Log.Printf("session from %s: window %dx%d is larger than %dx%d; drawn at %dx%d",
+					addr, w.Width, w.Height, MaxWindowCols, MaxWindowRows, cols, rows)
+			})
+		}
+		return cols, rows
+	}
+	cols, rows := clamp(pty.Window)
+	model := newPanicGuard(s.cfg.App(att.src, att.opts), func(r any, stack []byte) {
+		s.logPanic(addr, r, stack)
+		se.end(endPanic)
+	})
+	opts := append(bm.MakeOptions(sess), // TERM, environment, colour profile
 		tea.WithInput(in),
+		tea.WithOutput(out),
+		tea.WithWindowSize(cols, rows),
 		tea.WithFilter(gate.filter), // replaces MakeOptions' suspend filter; does its job too
 		tea.WithContext(ctx),
 		tea.WithFPS(s.cfg.FPS),
 	)
-	se.prog = tea.NewProgram(s.cfg.App(att.src, att.opts), opts...)
+	se.prog = tea.NewProgram(model, opts...)
 	gate.prog = se.prog
 	if !s.register(se) {
 		return endShutdown
@@ -237,13 +282,14 @@ func (s *Server) runApp(sess ssh.Session, att attachment) ending {
 				if !ok {
 					return
 				}
-				se.prog.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+				cols, rows := clamp(w)
+				se.prog.Send(tea.WindowSizeMsg{Width: cols, Height: rows})
 			}
 		}
 	}()
 	go func() {
 		defer helpers.Done()
-		s.watch(ctx, sess.Context(), se, in)
+		s.watch(ctx, sess.Context(), se, in, out)
 	}()
 	_, err := se.prog.Run()
 	in.shut.Store(true)
@@ -263,9 +309,15 @@ func (s *Server) runApp(sess ssh.Session, att attachment) ending {
 }
 
 // watch ends the session when the connection is lost, after IdleTimeout
-// without input or after MaxTimeout in any case.
-func (s *Server) watch(ctx, conn context.Context, se *session, in *inputClock) {
-	var maxC, idleC <-chan time.Time
+// without input, after WriteTimeout with output the client does not take
+// (closing its connection at once) or after MaxTimeout in any case.
+func (s *Server) watch(ctx, conn context.Context, se *session, in *inputClock, out *outputClock) {
+	var maxC, idleC, stallC <-chan time.Time
+	if d := s.cfg.WriteTimeout; d > 0 {
+		t := time.NewTicker(min(max(d/4, 10*time.Millisecond), time.Second))
+		defer t.Stop()
+		stallC = t.C
+	}
 	if d := s.cfg.MaxTimeout; d > 0 {
 		t := time.NewTimer(d)
 		defer t.Stop()
@@ -291,6 +343,32 @@ func (s *Server) watch(ctx, conn context.Context, se *session, in *inputClock) {
 				se.end(endIdle(s.cfg.IdleTimeout))
 				return
 			}
+		case <-stallC:
+			if out.stalledFor() >= s.cfg.WriteTimeout {
+				se.end(endStalled(s.cfg.WriteTimeout))
+				se.closeConn()
+				return
+			}
 		}
 	}
+}
+
+// closeConn closes the session's SSH connection: every write waiting for
+// the client fails, whatever the client does.
+func closeConn(sess ssh.Session) {
+	if c, ok := sess.Context().Value(ssh.ContextKeyConn).(interface{ Close() error }); ok {
+		_ = c.Close()
+	}
+}
+
+// logPanic writes a session's panic to the log as one line, its stack to a
+// file of its own; it returns the line's text.
+func (s *Server) logPanic(addr string, r any, stack []byte) string {
+	what := strings.Join(strings.Fields(fmt.Sprint(r)), " ")
+	if len(what) > 200 {
+		what = what[:200] + "…"
+	}
+	line := fmt.Sprintf("%s (stack in %s)", what, s.crashes.save(addr, r, stack))
+	s.cfg.Log.Printf("panic in session from %s: %s", addr, line)
+	return line
 }

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -69,7 +70,7 @@ func sameEvent(a, b engine.Event) bool {
 	if ok1 || ok2 {
 		return ok1 && ok2 && sa.Step == sb.Step
 	}
-	return a == b
+	return reflect.DeepEqual(a, b) // EvalEvent holds a slice too
 }
 
 // A held event is passed on at the next tick, without waiting for more.
