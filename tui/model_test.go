@@ -408,6 +408,17 @@ func TestNoOverflow(t *testing.T) {
 			press(m, "enter")
 		},
 		"empty": nil,
+		// The newer panes and states, zoomed and in their slots.
+		"map":       func(m *Model) { m.setFocus(paneMap) },
+		"map_zoom":  func(m *Model) { m.setFocus(paneMap); press(m, "z", "m") },
+		"inspector": func(m *Model) { m.setFocus(paneMismatch); press(m, "z", "right", "down", "c") },
+		"neuron":    func(m *Model) { m.setFocus(paneTraces); typeText(m, "12345") },
+		"confusion": func(m *Model) {
+			m.state.hasMap = false
+			m.Update(eventsMsg{events: []engine.Event{engine.EvalEvent{Step: 9, Confusion: make([]int, 400)}}})
+			m.state.hasMap = false
+			m.setFocus(paneMap)
+		},
 	}
 	var sizes [][2]int
 	for w := 1; w <= 260; w += 13 {

@@ -36,25 +36,27 @@ type Styles struct {
 	NaN    plot.Cell // failed circuits
 }
 
-// colour choices: a dark and a light variant of each.
-type shade struct{ dark, light string }
+// colour choices: a dark and a light variant of each, and the basic colour
+// a 16-colour terminal gets (chosen, not converted: conversion sends
+// several of these to the same bright red).
+type shade struct{ dark, light, basic string }
 
 var (
-	cText   = shade{"#d0d0d0", "#303030"}
-	cDim    = shade{"#808080", "#8a8a8a"}
-	cAccent = shade{"#5fafff", "#005fd7"}
-	cGood   = shade{"#5fd75f", "#008700"}
-	cBad    = shade{"#ff5f5f", "#d70000"}
-	cWarn   = shade{"#ffd75f", "#af8700"}
-	cStatBg = shade{"#303a4a", "#d0d8e8"}
-	cSelBg  = shade{"#3a3a3a", "#e4e4e4"}
-	cTrain  = shade{"#5fafff", "#005fd7"}
-	cTest   = shade{"#ff875f", "#d75f00"}
-	cTrue   = shade{"#8a8a8a", "#9e9e9e"}
-	cCADC   = shade{"#5fd7ff", "#0087af"}
-	cInput  = shade{"#ffaf5f", "#af5f00"}
-	cHidden = shade{"#87d787", "#008700"}
-	cClass  = [6]shade{{"#ff5f87", "#d7005f"}, {"#5fafff", "#005fd7"}, {"#ffd75f", "#af8700"}, {"#af87ff", "#5f00d7"}, {"#5fd7af", "#00875f"}, {"#ff875f", "#d75f00"}}
+	cText   = shade{"#d0d0d0", "#303030", "7"}
+	cDim    = shade{"#808080", "#8a8a8a", "8"}
+	cAccent = shade{"#5fafff", "#005fd7", "12"}
+	cGood   = shade{"#5fd75f", "#008700", "10"}
+	cBad    = shade{"#ff5f5f", "#d70000", "9"}
+	cWarn   = shade{"#ffd75f", "#af8700", "11"}
+	cStatBg = shade{"#303a4a", "#d0d8e8", "0"}
+	cSelBg  = shade{"#3a3a3a", "#e4e4e4", "8"}
+	cTrain  = shade{"#5fafff", "#005fd7", "12"}
+	cTest   = shade{"#ff875f", "#d75f00", "13"}
+	cTrue   = shade{"#8a8a8a", "#9e9e9e", "7"}
+	cCADC   = shade{"#5fd7ff", "#0087af", "14"}
+	cInput  = shade{"#ffaf5f", "#af5f00", "3"}
+	cHidden = shade{"#87d787", "#008700", "2"}
+	cClass  = [6]shade{{"#ff5f87", "#d7005f", "9"}, {"#5fafff", "#005fd7", "12"}, {"#ffd75f", "#af8700", "11"}, {"#af87ff", "#5f00d7", "13"}, {"#5fd7af", "#00875f", "10"}, {"#ff875f", "#d75f00", "14"}}
 	// viridis stops for the heatmap (readable on dark and light).
 	viridis = []string{"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"}
 	// ramp16 are distinct basic colours for 16-colour terminals, cold to warm.
@@ -68,6 +70,9 @@ func NewStyles(p colorprofile.Profile, dark bool) *Styles {
 	s := &Styles{Profile: p, Dark: dark}
 	b := styleBuilder{s: s}
 	pick := func(c shade) color.Color {
+		if p == colorprofile.ANSI && c.basic != "" {
+			return lipgloss.Color(c.basic)
+		}
 		if dark {
 			return lipgloss.Color(c.dark)
 		}

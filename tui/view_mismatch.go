@@ -81,7 +81,11 @@ func (m *Model) drawMismatch(r plot.Rect) {
 	// Header: parameter, state and scale.
 	x := r.X
 	x += g.Text(x, r.Y, "‹ "+pm.Name+" ›", s.Accent, r.W)
-	for i, n := range variantNames {
+	names := variantNames
+	if x+plot.Len(" uncalibrated calibrated current") > r.X+r.W {
+		names = [3]string{"uncal", "cal", "now"}
+	}
+	for i, n := range names {
 		if x+2 >= r.X+r.W {
 			break
 		}

@@ -30,11 +30,14 @@ func (m *Model) drawRaster(r plot.Rect) {
 	} else {
 		x += g.Text(x, r.Y, " ✗", s.Bad, r.W-(x-r.X))
 	}
-	x += g.Text(x, r.Y, "  out:", s.Label, r.W-(x-r.X))
-	for i := 0; i < e.Outputs && x < r.X+r.W; i++ {
-		x += g.Text(x, r.Y, " ━", s.ClassStyle(i), r.W-(x-r.X))
-		x += g.Text(x, r.Y, className(e.Classes, i), s.Label, r.W-(x-r.X))
+	// The outputs' key: names where they fit, else class numbers (every
+	// class stays identifiable; the traces are numbered at their ends too).
+	x += g.Text(x, r.Y, "  out ", s.Label, r.W-(x-r.X))
+	items := make([]legendItem, e.Outputs)
+	for i := range items {
+		items[i] = legendItem{"━", className(e.Classes, i), itoa(i), s.ClassStyle(i)}
 	}
+	m.legend(x, r.Y, r.X+r.W-x, items)
 	body := plot.Rect{X: r.X, Y: r.Y + 1, W: r.W, H: r.H - 1}
 	rasterH := body.H
 	if body.H >= 9 && len(e.OutputTraces) > 0 {
@@ -66,6 +69,13 @@ func (m *Model) drawRaster(r plot.Rect) {
 	}
 	for i, tr := range e.OutputTraces {
 		p.LineDx(0, dt, tr, s.ClassStyle(i))
+	}
+	// Each trace's class number at its end: without colour the traces
+	// differ by nothing else.
+	for i, tr := range e.OutputTraces {
+		if n := len(tr); n > 0 && p.W > 0 {
+			g.Text(p.Col(float64(n-1)*dt)+1, p.Row(tr[n-1]), itoa(i), s.ClassStyle(i), 2)
+		}
 	}
 }
 

@@ -111,8 +111,11 @@ func (m *Model) drawSettings(r plot.Rect) {
 		}
 		n := g.Text(r.X, y, fmt.Sprintf("@%d ", ce.Step), s.Dim, r.W)
 		n += g.Text(r.X+n, y, mark+" ", mst, r.W-n)
-		g.Text(r.X+n, y, txt, s.Label, r.W-n)
-		y++
+		lines := 1
+		if !ce.Applied {
+			lines = 3 // a refusal's reason is read whole
+		}
+		y = m.wrapText(r.X+n, y, r.W-n, bottom, txt, s.Label, lines)
 	}
 }
 
@@ -144,12 +147,32 @@ func (m *Model) wrapText(x, y, w, bottom int, text string, st plot.Style, maxLin
 	for line := 0; line < maxLines && len(rs) > 0 && y < bottom && w > 0; line++ {
 		n := min(len(rs), w)
 		if n < len(rs) {
-			// Break at the last space that leaves something on the line.
-			for k := n; k > w/2; k-- {
-				if rs[k] == ' ' {
-					n = k
-					break
+			// Break at the last space that leaves something on the line,
+			// outside brackets if there is one ("(0, 1]" stays whole).
+			depth := make([]int, n+1)
+			d := 0
+			for k := 0; k <= n && k < len(rs); k++ {
+				depth[k] = d
+				switch rs[k] {
+				case '(', '[':
+					d++
+				case ')', ']':
+					d = max(d-1, 0)
 				}
+			}
+			best := -1
+			for k := n; k > w/2; k-- {
+				if rs[k] == ' ' && (best < 0 || depth[k] == 0) {
+					if best < 0 || depth[best] != 0 {
+						best = k
+					}
+					if depth[k] == 0 {
+						break
+					}
+				}
+			}
+			if best > 0 {
+				n = best
 			}
 		}
 		if line == maxLines-1 && n < len(rs) && n > 0 {

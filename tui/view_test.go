@@ -58,3 +58,35 @@ func TestViewGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestPaneGolden pins every pane at the sizes people use, in true colour,
+// 16 colours and without colour: where the layout shows one pane at a time
+// (80×24 compact, 100×30 shares a slot) a frame per focused pane, else one
+// frame that holds them all.
+func TestPaneGolden(t *testing.T) {
+	profiles := []struct {
+		name string
+		p    colorprofile.Profile
+	}{{"truecolor", colorprofile.TrueColor}, {"ansi16", colorprofile.ANSI}, {"nocolor", colorprofile.ASCII}}
+	for _, pr := range profiles {
+		for _, sz := range [][2]int{{80, 24}, {100, 30}, {120, 40}, {200, 60}} {
+			panes := []pane{paneRaster}
+			if sz[0] < gridW || sz[1] < gridH {
+				panes = []pane{paneRaster, paneTraces, paneCurves, paneMismatch, paneMap, paneParams}
+			}
+			for _, p := range panes {
+				name := fmt.Sprintf("%s_%dx%d_%s", pr.name, sz[0], sz[1], paneTitles[p])
+				if len(panes) == 1 {
+					name = fmt.Sprintf("%s_%dx%d_all", pr.name, sz[0], sz[1])
+				}
+				t.Run(name, func(t *testing.T) {
+					m, _ := newTestModel(sz[0], sz[1], pr.p, Options{Dataset: "yinyang"})
+					m.setFocus(p)
+					out := m.View().Content
+					checkFits(t, out, sz[0], sz[1])
+					golden.RequireEqual(t, out)
+				})
+			}
+		}
+	}
+}

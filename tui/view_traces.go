@@ -41,7 +41,7 @@ func (m *Model) drawTraces(r plot.Rect) {
 	legend := [...]struct {
 		glyph, text string
 		st          plot.Style
-	}{{"━", "CADC ", s.CADC}, {"━", "true ", s.True}, {"┄", "θ ", s.Threshold}, {"┄", "leak ", s.Leak}, {"▲", "spike", s.Spike}}
+	}{{"━", "CADC ", s.CADC}, {"━", "true ", s.True}, {"┄", "θ ", s.Threshold}, {"┄", "L leak ", s.Leak}, {"▲", "spike", s.Spike}}
 	if r.H > 4 {
 		for _, l := range legend {
 			x += g.Text(x, r.Y+1, l.glyph, l.st, r.X+r.W-x)
@@ -65,6 +65,12 @@ func (m *Model) drawTraces(r plot.Rect) {
 		plot.AxisStyle{Line: s.Axis, Label: s.Label})
 	p.HLine(pr.Threshold, s.Threshold, true)
 	p.HLine(pr.Leak, s.Leak, true)
+	// The two levels named at their left ends (their dashes look alike
+	// without colour).
+	if p.W > 0 {
+		g.Text(p.Area.X, p.Row(pr.Threshold), "θ", s.Threshold, 1)
+		g.Text(p.Area.X, p.Row(pr.Leak), "L", s.Leak, 1)
+	}
 	p.LineDx(0, pr.TrueDt, pr.True, s.True)
 	p.StepDx(0, pr.CADCDt, pr.CADC, s.CADC)
 	for _, t := range pr.Spikes {

@@ -1,12 +1,16 @@
 package h5
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -249,6 +253,33 @@ func TestDecodeLimits(t *testing.T) {
 	}
 }
 
+// TestDecodeMutations: thousands of randomly corrupted files (1–4 bytes
+// replaced, or cut short) give a FormatError or a tree, never a panic, within
+// the limits (the fuzz test explores further when run with -fuzz).
+func TestDecodeMutations(t *testing.T) {
+	b, err := Encode(sampleTree())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := Limits{MaxDecoded: 1 << 22, MaxObjects: 1 << 12, MaxDepth: 16}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 5000 {
+		c := append([]byte(nil), b...)
+		for range 1 + rng.IntN(4) {
+			c[rng.IntN(len(c))] = byte(rng.IntN(256))
+		}
+		if i%10 == 0 {
+			c = c[:rng.IntN(len(c))]
+		}
+		if _, err := DecodeLimits(c, lim); err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("input %d: error %v (%T)", i, err, err)
+			}
+		}
+	}
+}
+
 func FuzzDecode(f *testing.F) {
 	b, err := Encode(sampleTree())
 	if err != nil {
@@ -275,4 +306,28 @@ func FuzzDecode(f *testing.F) {
 			t.Fatal("nil group without error")
 		}
 	})
+}
+
+// TestDecodeBoundsClaims: a small file claiming a large dataset (here an
+// unwritten one, which reads as zeros) is refused, not allocated.
+func TestDecodeBoundsClaims(t *testing.T) {
+	root := &Group{}
+	root.Put("x", F32s([]int{4}, []float32{1, 2, 3, 4}))
+	b, err := Encode(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Point the layout at no storage and make the dataspace claim 2^28
+	// elements: the dimension is the 8 bytes after the dataspace header.
+	i := bytes.Index(b, []byte{1, 1, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0})
+	j := bytes.Index(b, []byte{3, 1})
+	if i < 0 || j < 0 {
+		t.Fatal("dataspace or layout message not found")
+	}
+	binary.LittleEndian.PutUint64(b[i+8:], 1<<28)
+	binary.LittleEndian.PutUint64(b[j+2:], undef)
+	_, err = Decode(b)
+	if err == nil || !strings.Contains(err.Error(), "the reader's limit") {
+		t.Fatalf("got %v, want the limit refusal", err)
+	}
 }
