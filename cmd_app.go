@@ -35,6 +35,7 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(appFlagSet, flag.ContinueOnError)
 	rf := addRunFlags(fs)
 	synthetic := fs.Bool("demo", false, "watch a synthetic run (no training): to try the app")
+	pace := addPaceFlag(fs)
 	fs.Usage = describeFlags(fs, appHelp)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -44,6 +45,10 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg = sessionLength(fs, cfg)
+	paceCmd, err := pace()
+	if err != nil {
+		return err
+	}
 	if err := needTerminal(stdin, stdout); err != nil {
 		return err
 	}
@@ -57,6 +62,7 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	t.KeepOpen()
+	t.Send(paceCmd)
 	t.Start(ctx)
 	opts := tui.Options{Dataset: cfg.Dataset, StopOnQuit: true}
 	if cfg.Resume != "" {
@@ -116,6 +122,18 @@ func needTerminal(stdin io.Reader, stdout io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// addPaceFlag registers --pace (app and serve); the returned function
+// checks it after parsing and gives the command that sets it.
+func addPaceFlag(fs *flag.FlagSet) func() (engine.Command, error) {
+	text := fs.String("pace", "full", fmt.Sprintf("batches per second the run is held to, %g to %g, or full (keys < and > change it)", float64(engine.MinPace), float64(engine.MaxPace)))
+	return func() (engine.Command, error) {
+		if _, err := engine.ParsePace(*text); err != nil {
+			return engine.Command{}, usagef("--%v", err)
+		}
+		return engine.Command{Kind: engine.CmdPace, Value: *text}, nil
+	}
 }
 
 // runDemo shows a synthetic run until the user quits.

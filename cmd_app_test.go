@@ -18,6 +18,7 @@ func TestAppBadFlagsExit2OneLine(t *testing.T) {
 		{[]string{"--epochs", "0"}, "--epochs 0 is out of range"},
 		{[]string{"--lr", "2"}, "--lr 2 is out of range"},
 		{[]string{"--mode", "gpu"}, "--mode gpu is not a mode (accepted: chip, software or transfer)"},
+		{[]string{"--pace", "0.01"}, `--pace "0.01" is not accepted: give batches per second from 0.1 to 10000, or 0 or full for full speed`},
 		{[]string{"--bogus"}, "flag provided but not defined: -bogus (see 'inloop -h')"},
 		{[]string{"--demo", "extra"}, "unexpected argument"},
 	} {

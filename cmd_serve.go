@@ -144,6 +144,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	rf := addRunFlags(fs)
 	sf := addServeFlags(fs)
+	pace := addPaceFlag(fs)
 	fs.Usage = describeFlags(fs, serveHelp)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -156,6 +157,10 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg = sessionLength(fs, cfg)
+	paceCmd, err := pace()
+	if err != nil {
+		return err
+	}
 	if cfg.Resume != "" && serve.Join(sf.join) != serve.JoinShared {
 		return usagef("--resume continues one run: use it with --join shared")
 	}
@@ -190,7 +195,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		ConnBurst:      sf.connBurst,
 		FPS:            sf.fps,
 		UpdateEvery:    sf.updateEvery,
-		NewTrainer:     runFactory(cfg, started),
+		NewTrainer:     runFactory(cfg, started, paceCmd),
 		App: func(src tui.Source, opts tui.Options) tea.Model {
 			opts.Dataset = cfg.Dataset
 			return tui.New(src, opts)
@@ -272,7 +277,7 @@ func checkRunRoot(dir string) error {
 // runFactory makes the server's runs from the flags' config. Each run gets
 // its own folder under --run-dir, named by server start and run id, so
 // sessions and restarts never share one.
-func runFactory(cfg engine.Config, started string) serve.TrainerFactory {
+func runFactory(cfg engine.Config, started string, pace engine.Command) serve.TrainerFactory {
 	return func(id string) (serve.Trainer, error) {
 		c := cfg
 		if c.RunDir != "" {
@@ -283,6 +288,7 @@ func runFactory(cfg engine.Config, started string) serve.TrainerFactory {
 			return nil, err
 		}
 		t.KeepOpen()
+		t.Send(pace)
 		return t, nil
 	}
 }

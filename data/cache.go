@@ -2,10 +2,12 @@ package data
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,6 +94,9 @@ func loadMNISTArrays(variant MNISTVariant, paths [2]string, cacheDir string) (*m
 		if cacheDir != "" && cacheDir != "off" {
 			file = filepath.Join(cacheDir, "mnist16-"+key[:32]+".bin")
 			a = readMNISTCache(file)
+			if a != nil && idxCount(lab) != len(a.labels) {
+				a = nil // not the sources' samples: decode them again
+			}
 		}
 		if a == nil {
 			a, err = decodeMNIST(variant, paths, img, lab)
@@ -158,4 +163,22 @@ func writeMNISTCache(file string, a *mnistArrays) error {
 	sum := sha256.Sum256(buf.Bytes())
 	buf.Write(sum[:])
 	return atomicfile.WriteFile(file, buf.Bytes(), 0o644, filepath.Base(file)+".*.tmp")
+}
+
+// idxCount is the first dimension of an IDX file (gzip-compressed or raw)
+// read from its header alone, or -1 if the header cannot be read.
+func idxCount(b []byte) int {
+	var r io.Reader = bytes.NewReader(b)
+	if len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return -1
+		}
+		r = zr
+	}
+	var head [8]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil || head[0] != 0 || head[1] != 0 {
+		return -1
+	}
+	return int(binary.BigEndian.Uint32(head[4:]))
 }

@@ -378,3 +378,34 @@ func TestMNISTSwappedSplitsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A cache file whose digest is valid but whose sample count is not the
+// sources' is not used: the sources are decoded again.
+func TestMNISTCacheCountChecked(t *testing.T) {
+	forget := func() {
+		mnistMemo.Lock()
+		clear(mnistMemo.byStat)
+		clear(mnistMemo.byDigest)
+		mnistMemo.Unlock()
+	}
+	forget()
+	root, cache := t.TempDir(), t.TempDir()
+	writeMNISTDir(t, root, true, 20)
+	if _, err := NewMNIST(MNISTDigits, root, Train, MNISTOptions{CacheDir: cache}); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "mnist16-*.bin"))
+	a := readMNISTCache(files[0])
+	short := &mnistArrays{labels: a.labels[:5], pixels: a.pixels[:5*Side*Side]}
+	if err := writeMNISTCache(files[0], short); err != nil {
+		t.Fatal(err)
+	}
+	forget()
+	d, err := NewMNIST(MNISTDigits, root, Train, MNISTOptions{CacheDir: cache})
+	if err != nil || d.Len() != 20 {
+		t.Fatalf("from a cache of 5 samples for 20: len %d, %v", d.Len(), err)
+	}
+	if n := idxCount(idxBytes([]int{7, 28, 28}, make([]byte, 7*784))); n != 7 {
+		t.Errorf("idxCount raw = %d", n)
+	}
+}

@@ -1,5 +1,11 @@
 package engine
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // CommandKind names what a Command asks of the trainer.
 type CommandKind string
 
@@ -15,6 +21,7 @@ const (
 	CmdChipSeed    CommandKind = "chip-seed"   // Value = new chip seed
 	CmdMode        CommandKind = "mode"        // Value = chip|software|transfer
 	CmdSave        CommandKind = "save"        // write a checkpoint now
+	CmdPace        CommandKind = "pace"        // Value = batches per second, "full" or 0: full speed
 )
 
 // Command is a request to the trainer, applied between batches. Values are
@@ -23,4 +30,35 @@ type Command struct {
 	Kind  CommandKind
 	Name  string
 	Value string
+}
+
+// Pace limits: from one batch in ten seconds to what no run reaches.
+const (
+	MinPace = 0.1
+	MaxPace = 10000
+)
+
+// ParsePace reads a pace in batches per second: "full" or 0 is full speed.
+// The app's flag and its pace key and the trainer all read it here.
+func ParsePace(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "full" {
+		return 0, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(v == 0 || (v >= MinPace && v <= MaxPace)) {
+		return 0, fmt.Errorf("pace %q is not accepted: give batches per second from %g to %g, or 0 or full for full speed", s, float64(MinPace), float64(MaxPace))
+	}
+	return v, nil
+}
+
+// PaceText is a pace as the status bar shows it: "1 batch/s", "full speed".
+func PaceText(p float64) string {
+	switch {
+	case p == 0:
+		return "full speed"
+	case p == 1:
+		return "1 batch/s"
+	}
+	return strconv.FormatFloat(p, 'g', 3, 64) + " batches/s"
 }

@@ -22,7 +22,8 @@ type ProgressEvent struct {
 	ChipSeed        uint64
 	Calibration     string // "calibrated", "uncalibrated", "decalibrated σ=0.30"
 	Paused          bool
-	AtEnd           bool // trained all Epochs; waits for more (Trainer.KeepOpen)
+	AtEnd           bool    // trained all Epochs; waits for more (Trainer.KeepOpen)
+	Pace            float64 // batches per second the run is held to; 0: full speed
 	Elapsed         time.Duration
 	Weights         WeightStats
 }

@@ -66,13 +66,16 @@ type Trainer struct {
 	epochs      int
 	hyper       Hyper
 	baseLR      float64 // lr before the per-epoch decay: configured or last set
+	hold        lrHold  // after a warm restart
 	mode        Mode
 	chipSeed    uint64
 	calibration string
 	sigma       float64 // σ_d of the current decalibration, 0 if none
 	paused      bool
-	keepOpen    bool // at the end of the epochs, wait instead of ending
-	atEnd       bool // the epochs are over and the run waits (keepOpen)
+	keepOpen    bool      // at the end of the epochs, wait instead of ending
+	pace        float64   // batches per second; 0: as fast as it goes
+	nextBatch   time.Time // with a pace: when the next batch may start
+	atEnd       bool      // the epochs are over and the run waits (keepOpen)
 	pos         runPosition
 	order       []int // this epoch's data order
 	orderEpoch  int
@@ -372,7 +375,20 @@ func (t *Trainer) loop(ctx context.Context) error {
 			}
 			continue
 		}
-		if err := t.trainBatch(false); err != nil {
+		if wait := time.Until(t.nextBatch); t.pace > 0 && wait > 0 {
+			timer := time.NewTimer(wait)
+			select {
+			case <-timer.C:
+			case <-t.cmds.wake: // commands (a new pace) apply at once
+			case <-ctx.Done():
+			}
+			timer.Stop()
+			continue
+		}
+		if t.pace > 0 {
+			t.nextBatch = time.Now().Add(time.Duration(float64(time.Second) / t.pace))
+		}
+		if err := t.trainBatch(t.pace > 0 && t.pace <= 1/sampleEvery.Seconds()); err != nil {
 			return err
 		}
 	}
@@ -454,10 +470,11 @@ func (t *Trainer) trainBatch(forced bool) error {
 func (t *Trainer) endEpoch() error {
 	t.l.EndEpoch()
 	t.hyper = t.l.Config().Hyper
-	t.hub.publish(t.hyperEvent()) // the learning rate decayed
 	if err := t.evaluate(); err != nil {
 		return err
 	}
+	t.holdLR()
+	t.hub.publish(t.hyperEvent()) // the learning rate decayed (or is held)
 	t.pos.Epoch++
 	t.pos.Offset, t.pos.Batch, t.pos.EpochSamples, t.pos.EpochCorrect = 0, 0, 0, 0
 	if err := t.checkpoint(); err != nil {
@@ -576,7 +593,7 @@ func (t *Trainer) progressEvent() ProgressEvent {
 	p := ProgressEvent{
 		Step: t.pos.Step, Epoch: t.pos.Epoch, Batch: t.pos.Batch, BatchesPerEpoch: perEpoch, Epochs: t.epochs,
 		Loss: t.last.Loss, Accuracy: t.last.Accuracy, SamplesPerSec: t.rate, SpikesPerSample: t.last.SpikesPerSample,
-		LR: t.lr(), Mode: t.mode, ChipSeed: t.chipSeed, Calibration: t.calibration, Paused: t.paused, AtEnd: t.finished(),
+		LR: t.lr(), Mode: t.mode, ChipSeed: t.chipSeed, Calibration: t.calibration, Paused: t.paused, AtEnd: t.finished(), Pace: t.pace,
 		Weights: t.l.WeightStats(),
 	}
 	p.Elapsed = t.elapsed()

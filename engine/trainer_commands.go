@@ -39,7 +39,7 @@ func (c *commandQueue) take() []Command {
 }
 
 // commandNames lists the accepted command kinds for error messages.
-const commandNames = "pause, resume, step, stop, set, recalibrate, uncalibrate, decalibrate, chip-seed, mode, save"
+const commandNames = "pause, resume, step, stop, set, recalibrate, uncalibrate, decalibrate, chip-seed, mode, save, pace"
 
 // applyCommands applies the waiting commands in order. After a stop the
 // rest are refused. A non-nil error ends the run (a step that failed).
@@ -118,6 +118,11 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 				t.mode = Mode(v)
 			}
 		}
+	case CmdPace:
+		var p float64
+		if p, refuse = ParsePace(c.Value); refuse == nil {
+			t.pace, t.nextBatch = p, time.Time{}
+		}
 	case CmdSave:
 		if t.run == nil {
 			refuse = errors.New("this run has no run directory to save to (start it with --run-dir)")
@@ -145,8 +150,9 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 // warmRestart returns the learning rate to its base value (the configured
 // or last set lr, before the per-epoch decay) after a change to the chip or
 // the mode, so a long session whose lr has decayed to nothing can learn the
-// changed chip again without anyone touching lr; the decay then resumes
-// from there. The change is recorded and shown like a user's, marked Auto.
+// changed chip again without anyone touching lr. The lr is then held there
+// while the test accuracy improves (see holdLR), and decays as before
+// after. The change is recorded and shown like a user's, marked Auto.
 func (t *Trainer) warmRestart(cause Command) error {
 	switch cause.Kind {
 	case CmdRecalibrate, CmdUncalibrate, CmdDecalibrate, CmdChipSeed, CmdMode:
@@ -160,12 +166,56 @@ func (t *Trainer) warmRestart(cause Command) error {
 	v := strconv.FormatFloat(base, 'g', -1, 64)
 	c := Command{Kind: CmdSet, Name: "lr", Value: v}
 	err := t.l.Set("lr", v)
-	t.recordAuto(c, err, "warm restart after "+commandText(cause))
+	t.recordAuto(c, err, "warm restart after "+commandText(cause)+", held while the test accuracy improves")
 	if err != nil {
 		return nil // refused and recorded; the run goes on
 	}
 	t.hyper = t.l.Config().Hyper
+	t.hold = lrHold{on: true, best: -1}
 	return t.afterCommand(CmdSet)
+}
+
+// lrHold is the state of the lr after a warm restart: held at its base
+// while the test accuracy improves on its best since the restart.
+type lrHold struct {
+	on     bool
+	best   float64 // best test accuracy since the restart
+	misses int     // epochs since it last improved
+	epochs int     // epochs held
+}
+
+// Holding ends after holdPatience epochs without a better test accuracy,
+// or after holdMost epochs in all.
+const (
+	holdPatience = 2
+	holdMost     = 40
+)
+
+// holdLR runs after an epoch's decay and evaluation: while the lr is held,
+// it undoes the decay, or ends the hold (recorded as the trainer's own
+// change) once the test accuracy stops improving.
+func (t *Trainer) holdLR() {
+	h := &t.hold
+	if !h.on || t.lastEval == nil {
+		return
+	}
+	h.epochs++
+	if acc := t.lastEval.TestAccuracy; acc > h.best {
+		h.best, h.misses = acc, 0
+	} else {
+		h.misses++
+	}
+	if h.misses >= holdPatience || h.epochs >= holdMost {
+		h.on = false
+		v := strconv.FormatFloat(t.lr(), 'g', 3, 64)
+		t.recordAuto(Command{Kind: CmdSet, Name: "lr", Value: v}, nil,
+			fmt.Sprintf("lr decay resumes: the test accuracy was best (%.1f %%) %d epochs ago", 100*h.best, h.misses))
+		return
+	}
+	v := strconv.FormatFloat(t.baseLR, 'g', -1, 64)
+	if t.l.Set("lr", v) == nil {
+		t.hyper = t.l.Config().Hyper
+	}
 }
 
 // commandText is a command as a person would write it: "decalibrate 0.3".
@@ -220,6 +270,7 @@ func (t *Trainer) set(name, value string) error {
 	}
 	if name == "lr" {
 		t.baseLR = t.l.Config().Hyper.LR
+		t.hold.on = false // the user's lr rules
 	}
 	h := t.l.Config().Hyper
 	if h.Batch < 1 { // the learner accepted it, but the trainer cannot

@@ -47,12 +47,15 @@ type fakeLearner struct {
 	// nanAt makes step nanAt return a NaN loss.
 	nanAt int
 
-	mu     sync.Mutex // guards the call log, read by tests after the run
-	steps  int
-	seen   [][]int
-	seeds  []uint64
-	lrs    []float64
-	evals  int
+	mu    sync.Mutex // guards the call log, read by tests after the run
+	steps int
+	seen  [][]int
+	seeds []uint64
+	lrs   []float64
+	evals int
+	views int // sample views made
+	// acc, if set, gives the test accuracy of evaluation n (1-based).
+	acc    func(n int) float64
 	sample []float64 // reused buffer: the trainer must copy what it publishes
 }
 
@@ -110,10 +113,16 @@ func (f *fakeLearner) Evaluate(ds data.Dataset) (EvalStats, error) {
 	f.evals++
 	f.mu.Unlock()
 	acc := 0.5 + 0.5*math.Tanh(f.W[2]+f.W[3])
+	if f.acc != nil {
+		acc = f.acc(f.evals)
+	}
 	return EvalStats{Accuracy: acc, Loss: f.W[0]*f.W[0] + 1, SpikesPerSample: 3, Samples: ds.Len()}, nil
 }
 
 func (f *fakeLearner) SampleView(i int) (SampleEvent, error) {
+	f.mu.Lock()
+	f.views++
+	f.mu.Unlock()
 	f.sample[0], f.sample[1], f.sample[2] = float64(i), f.W[0], f.W[1]
 	return SampleEvent{Label: i % 2, OutputTraces: [][]float64{f.sample}, HiddenSpikes: []SpikeAt{{Index: i, Time: 1}}}, nil
 }

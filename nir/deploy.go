@@ -58,6 +58,11 @@ func Deploy(g *Graph, dtOverride float64) (*Deployment, error) {
 	}
 	succ := map[string][]string{}
 	for _, e := range g.Edges {
+		for _, n := range e {
+			if g.Nodes[n] == nil {
+				return nil, &DeployError{"", fmt.Sprintf("edge %s → %s names no node %q", e[0], e[1], n)}
+			}
+		}
 		succ[e[0]] = append(succ[e[0]], e[1])
 	}
 	var inputs []string

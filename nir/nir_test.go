@@ -3,6 +3,7 @@ package nir
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,6 +104,7 @@ func TestDeployRefuses(t *testing.T) {
 	}{
 		{"conv", func(g *Graph) { g.Nodes["fc1"].Type = "Conv2d" }, `NIR node "fc1": node type Conv2d is not supported (supported graphs: Input → Affine|Linear → CubaLIF`},
 		{"LI readout", func(g *Graph) { g.Nodes["readout"].Type = "LI" }, `NIR node "readout": node type LI is not supported`},
+		{"edge to nothing", func(g *Graph) { g.Edges = append(g.Edges, [2]string{"fc1", "ghost"}) }, `NIR graph: edge fc1 → ghost names no node "ghost"`},
 		{"two inputs", func(g *Graph) { g.Nodes["in2"] = &Node{Type: "Input", Params: g.Nodes["input"].Params} }, `NIR graph: 2 Input nodes, want 1`},
 		{"dangling", func(g *Graph) { g.Nodes["x"] = &Node{Type: "Affine", Params: g.Nodes["fc1"].Params} }, `NIR node "x": not on the path input → output`},
 		{"no readout", func(g *Graph) { g.Edges[3] = [2]string{"fc2", "output"} }, `NIR node "fc2": followed by 0 nodes of type CubaLI|CubaLIF, want 1`},
@@ -154,6 +156,37 @@ func TestScaling(t *testing.T) {
 	for i, v := range d.Network.In {
 		if math.Abs(float64(v-want[i])) > 1e-7 {
 			t.Errorf("In[%d] = %g, want %g", i, v, want[i])
+		}
+	}
+}
+
+// TestDecodeMutations: thousands of randomly corrupted graph files (1–4
+// bytes replaced) give a FormatError, a DeployError or a deployment, never
+// a panic (the fuzz test explores further when run with -fuzz).
+func TestDecodeMutations(t *testing.T) {
+	b, err := Encode(tinyRecurrent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 5000 {
+		c := append([]byte(nil), b...)
+		for range 1 + rng.IntN(4) {
+			c[rng.IntN(len(c))] = byte(rng.IntN(256))
+		}
+		g, err := Decode(c)
+		if err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("input %d: error %v (%T)", i, err, err)
+			}
+			continue
+		}
+		if _, err := Deploy(g, 0); err != nil {
+			var de *DeployError
+			if !errors.As(err, &de) {
+				t.Fatalf("input %d: deploy error %v (%T)", i, err, err)
+			}
 		}
 	}
 }

@@ -13,6 +13,7 @@ const moreEpochs = 10
 // views are generated from it.
 type KeyMap struct {
 	Pause, Step, Save, More          key.Binding
+	Slower, Faster                   key.Binding
 	Export                           key.Binding // the running network as NIR
 	NextPane, PrevPane, Zoom, Escape key.Binding
 	Up, Down, Prev, Next, Variant    key.Binding
@@ -27,9 +28,12 @@ type KeyMap struct {
 // DefaultKeyMap returns the bindings the app starts with.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Pause:    key.NewBinding(key.WithKeys("space", "p"), key.WithHelp("space", "pause/resume")),
-		Step:     key.NewBinding(key.WithKeys("n", "."), key.WithHelp("n", "one batch (paused)")),
-		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save checkpoint")),
+		Pause: key.NewBinding(key.WithKeys("space", "p"), key.WithHelp("space", "pause/resume")),
+		Step:  key.NewBinding(key.WithKeys("n", "."), key.WithHelp("n", "one batch (paused)")),
+		Save:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save checkpoint")),
+		// One help line for both pace keys (Faster is left out of FullHelp).
+		Slower:   key.NewBinding(key.WithKeys("<", ","), key.WithHelp("</>", "pace slower/faster")),
+		Faster:   key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "pace faster")),
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export NIR")),
 		More:     key.NewBinding(key.WithKeys("+"), key.WithHelp("+", fmt.Sprintf("%d more epochs", moreEpochs))),
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
@@ -81,7 +85,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap: every binding, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Pause, k.Step, k.More, k.Save, k.Export, k.Quit},
+		{k.Pause, k.Step, k.Slower, k.More, k.Save, k.Export, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
 		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth},
 		{k.Param, k.Variant, k.Scale, k.MapPath},

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -227,6 +228,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.More):
 		m.moreEpochs()
+	case key.Matches(msg, k.Slower):
+		m.stepPace(true)
+	case key.Matches(msg, k.Faster):
+		m.stepPace(false)
 	case key.Matches(msg, k.Export):
 		if m.opts.Export == nil {
 			m.setFlash("NIR export needs a run directory: start with --run-dir DIR (or inloop export RUN_DIR --nir FILE)", true)
@@ -265,6 +270,44 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.move(1, false)
 	}
 	return nil
+}
+
+// paces are the pace keys' steps in batches per second, slowest last.
+var paces = []float64{100, 30, 10, 3, 1}
+
+// stepPace asks for the next slower or faster pace: below the slowest
+// step nothing, above the fastest full speed.
+func (m *Model) stepPace(slower bool) {
+	cur := m.state.progress.Pace
+	eff := cur
+	if eff == 0 {
+		eff = math.Inf(1)
+	}
+	next := -1.0 // none
+	if slower {
+		for _, p := range paces {
+			if p < eff {
+				next = p
+				break
+			}
+		}
+	} else if cur != 0 {
+		next = 0
+		for i := len(paces) - 1; i >= 0; i-- {
+			if paces[i] > eff {
+				next = paces[i]
+				break
+			}
+		}
+	}
+	if next < 0 {
+		m.setFlash("the pace is already "+engine.PaceText(cur), false)
+		return
+	}
+	v := strconv.FormatFloat(next, 'g', -1, 64)
+	if m.send(engine.Command{Kind: engine.CmdPace, Value: v}) {
+		m.setFlash("pace: "+engine.PaceText(next), false)
+	}
 }
 
 // moreEpochs extends a bounded run by moreEpochs epochs (a run without an

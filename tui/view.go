@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"inloop/engine"
 	"inloop/tui/plot"
 )
 
@@ -165,13 +166,19 @@ func (m *Model) drawStatus(r plot.Rect) {
 		p := &st.progress
 		if narrow {
 			segs = append(segs, string(p.Mode), fmt.Sprintf("seed %d", p.ChipSeed), shortCalibration(p.Calibration),
-				"ep "+epochOf(p), fmt.Sprintf("step %d", p.Step),
-				fmt.Sprintf("%s/s", compact(p.SamplesPerSec)), fmt.Sprintf("%.0f sp/sample", p.SpikesPerSample))
+				"ep "+epochOf(p), fmt.Sprintf("step %d", p.Step))
+			if p.Pace > 0 {
+				segs = append(segs, engine.PaceText(p.Pace))
+			}
+			segs = append(segs, fmt.Sprintf("%s/s", compact(p.SamplesPerSec)), fmt.Sprintf("%.0f sp/sample", p.SpikesPerSample))
 		} else {
 			segs = append(segs, string(p.Mode), fmt.Sprintf("chip %d", p.ChipSeed), p.Calibration,
 				"epoch "+epochOf(p),
-				fmt.Sprintf("step %d (%d/%d)", p.Step, p.Batch, p.BatchesPerEpoch),
-				fmt.Sprintf("%s samples/s", compact(p.SamplesPerSec)),
+				fmt.Sprintf("step %d (%d/%d)", p.Step, p.Batch, p.BatchesPerEpoch))
+			if p.Pace > 0 {
+				segs = append(segs, "pace "+engine.PaceText(p.Pace))
+			}
+			segs = append(segs, fmt.Sprintf("%s samples/s", compact(p.SamplesPerSec)),
 				fmt.Sprintf("%.1f spikes/sample", p.SpikesPerSample))
 		}
 	}

@@ -3,6 +3,7 @@ package h5
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -245,6 +246,33 @@ func TestDecodeLimits(t *testing.T) {
 	} {
 		if _, err := DecodeLimits(b, lim); err == nil {
 			t.Errorf("limits %+v: no error", lim)
+		}
+	}
+}
+
+// TestDecodeMutations: thousands of randomly corrupted files (1–4 bytes
+// replaced, or cut short) give a FormatError or a tree, never a panic, within
+// the limits (the fuzz test explores further when run with -fuzz).
+func TestDecodeMutations(t *testing.T) {
+	b, err := Encode(sampleTree())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := Limits{MaxDecoded: 1 << 22, MaxObjects: 1 << 12, MaxDepth: 16}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 5000 {
+		c := append([]byte(nil), b...)
+		for range 1 + rng.IntN(4) {
+			c[rng.IntN(len(c))] = byte(rng.IntN(256))
+		}
+		if i%10 == 0 {
+			c = c[:rng.IntN(len(c))]
+		}
+		if _, err := DecodeLimits(c, lim); err != nil {
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("input %d: error %v (%T)", i, err, err)
+			}
 		}
 	}
 }
