@@ -34,7 +34,8 @@ type calibRecipe struct {
 	Targets   hw.Targets
 	Sigma     float64
 	DecalSeed uint64
-	Ideal     bool // a die without mismatch and noise
+	Ideal     bool    // a die without mismatch and noise
+	Membrane  float64 `json:",omitempty"` // membrane noise SD, LSB; 0 = off
 }
 
 func (r calibRecipe) label() string {
@@ -47,7 +48,8 @@ func (r calibRecipe) label() string {
 // recipeOf is the calibration recipe a Config asks for.
 func recipeOf(cfg Config) calibRecipe {
 	t, _ := parseTargets(cfg.Targets) // validateConfig checked them
-	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t, Ideal: cfg.IdealChip}
+	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t, Ideal: cfg.IdealChip,
+		Membrane: cfg.Hyper.MembraneNoise}
 	if cfg.Decalibrate > 0 {
 		r.State, r.Sigma, r.DecalSeed = "decalibrated", cfg.Decalibrate, cfg.Seed
 	}
@@ -57,7 +59,7 @@ func recipeOf(cfg Config) calibRecipe {
 // buildChip makes the die of r, brings it to r's calibration state and
 // places the network of l.
 func buildChip(r calibRecipe, l Layout) (*chipState, error) {
-	c := hw.New(hw.Options{ChipSeed: r.ChipSeed, NoiseSeed: r.NoiseSeed, Ideal: r.Ideal})
+	c := hw.New(hw.Options{ChipSeed: r.ChipSeed, NoiseSeed: r.NoiseSeed, Ideal: r.Ideal, Membrane: membraneOf(r.Membrane)})
 	cs := &chipState{chip: c, calib: r}
 	for p := range hw.NumParams {
 		cs.uncal[p] = c.Values(p)
@@ -72,6 +74,11 @@ func buildChip(r calibRecipe, l Layout) (*chipState, error) {
 	}
 	cs.placed = p
 	return cs, nil
+}
+
+// membraneOf is the chip's membrane noise for an SD in LSB (0 = off).
+func membraneOf(sd float64) hw.MembraneNoise {
+	return hw.MembraneNoise{Off: sd == 0, SD: sd}
 }
 
 // The calibration part of *hw.Chip, asserted so the engine builds while hw

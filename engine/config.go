@@ -20,6 +20,10 @@ type Hyper struct {
 	AmplitudeReg  float64 // ρ_a, readout amplitude penalty
 	WeightL2      float64 // hidden weight L2 (0.1)
 	Dropout       float64 // hidden dropout rate, 0..1
+	// MembraneNoise is the SD of the chip's membrane noise within a
+	// sample, LSB (hw.MembraneNoise.SD; 0 = off, as in runs made before it
+	// existed).
+	MembraneNoise float64 `json:",omitempty"`
 }
 
 // Config is everything a run needs; it is written to the run directory.

@@ -74,6 +74,7 @@ func DefaultConfig(dataset string) (Config, error) {
 			AmplitudeReg:  0,
 			WeightL2:      0.1,
 			Dropout:       0,
+			MembraneNoise: hw.DefaultMembraneNoiseSD,
 		},
 	}
 	switch dataset {

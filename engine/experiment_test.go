@@ -95,8 +95,8 @@ func TestExperiment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("RESULT dataset=%s mode=%s chip_seed=%d decal=%g epochs=%d test_acc=%.4f test_loss=%.4f spikes=%.1f train_s=%.1f wall_s=%.1f",
-		cfg.Dataset, cfg.Mode, cfg.ChipSeed, cfg.Decalibrate, cfg.Epochs, final.Accuracy, final.Loss, final.SpikesPerSample, train, time.Since(start).Seconds())
+	t.Logf("RESULT dataset=%s mode=%s chip_seed=%d decal=%g membrane_noise=%g epochs=%d test_acc=%.4f test_loss=%.4f spikes=%.1f train_s=%.1f wall_s=%.1f",
+		cfg.Dataset, cfg.Mode, cfg.ChipSeed, cfg.Decalibrate, cfg.Hyper.MembraneNoise, cfg.Epochs, final.Accuracy, final.Loss, final.SpikesPerSample, train, time.Since(start).Seconds())
 }
 
 // trainingTime trains epochs, logging an evaluation every few epochs, and

@@ -292,6 +292,12 @@ func (l *Learner) Set(name, value string) error {
 	if name == "lr" {
 		l.lr = h.LR
 	}
+	if name == "membrane_noise" && l.chip != nil {
+		if err := l.chip.chip.SetMembraneNoise(membraneOf(h.MembraneNoise)); err != nil {
+			return err
+		}
+		l.chip.calib.Membrane = h.MembraneNoise
+	}
 	l.cfg.Hyper = h
 	return nil
 }

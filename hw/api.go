@@ -69,6 +69,23 @@ type Options struct {
 	// Ideal is NoMismatch and NoNoise together, and a calibration then
 	// sets the analog values to the targets exactly (the reference chip).
 	Ideal bool
+	// Membrane sets the membrane noise within a sample (noise.go); the
+	// zero value is the default process.
+	Membrane MembraneNoise
+}
+
+// MembraneNoise is the temporal noise of the membranes within a sample: a
+// noise current on every neuron's synaptic input, refreshed on a fixed grid
+// (see noise.go for the process and its statistics).
+type MembraneNoise struct {
+	Off bool // no membrane noise (the other temporal noise stays; NoNoise ends all)
+	// SD is the stationary SD of a free membrane with τ_mem = τ_syn = 6 µs
+	// at the refresh times, LSB; 0 means DefaultMembraneNoiseSD.
+	SD float64
+	// Interval is the time between refreshes of the noise current, µs; 0
+	// means DefaultMembraneNoiseInterval. Finer intervals approach a
+	// continuous Ornstein–Uhlenbeck current at a cost in speed.
+	Interval float64
 }
 
 // NeuronParams are the parameters one logical neuron's dynamics use (see

@@ -28,6 +28,9 @@ type Chip struct {
 
 // New returns the die of opt.ChipSeed with default (uncalibrated) codes.
 func New(opt Options) *Chip {
+	if err := opt.Check(); err != nil {
+		panic(err) // a programmer error: callers with user input call Check first
+	}
 	if opt.Ideal {
 		opt.NoMismatch, opt.NoNoise = true, true
 	}

@@ -42,6 +42,8 @@ type neuronModel struct {
 	// plan whose loop has neurons (recurrent networks, probes)
 	tabLoop                 []prop
 	readoutSD, leakSD, thSD float64
+	kickSD, kickEvery       float64                      // membrane noise: σ_ξ (LSB/µs, 0: off), Δ (µs); noise.go
+	kickTab                 *[1 << normTableBits]float32 // the normal table × σ_ξ
 	hasOut                  []bool
 	invTauM                 []float64 // 1/µs
 	// cached feed-forward plans: Run without probes, Infer for a readout
@@ -63,6 +65,11 @@ func (c *Chip) ensureModel() *neuronModel {
 	m := &neuronModel{n: n}
 	ns := c.noiseScale()
 	m.readoutSD, m.leakSD, m.thSD = ns*readoutNoiseLSB, ns*leakJitterLSB, ns*thresholdJitterLSB
+	m.kickSD, m.kickEvery = c.membraneNoise()
+	m.kickTab = new([1 << normTableBits]float32)
+	for i, z := range normTable {
+		m.kickTab[i] = float32(m.kickSD * z)
+	}
 	for k := 0; k < Circuits; k++ {
 		m.synGain[k] = c.analog(cmSynGain, k)
 	}

@@ -45,7 +45,10 @@ type worker struct {
 	resetU     []float64 // this sample's reset − leak
 	heap       eventHeap
 	acc        []float32
-	zr         []float64 // this sample's readout noise, frame-major (sampleNoise)
+	zr         []float64  // this sample's readout noise, frame-major (sampleNoise)
+	kt         []int64    // this sample's membrane-noise refresh ticks (none: off)
+	ks         kickSource // and its kicks
+	kickRow    []float32  // kicks of one refresh (carryKicks)
 	stamp      []uint32
 	projStamp  []uint32
 	gen        uint32
@@ -139,7 +142,11 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	// (sampleNoise), so that no integration path changes which draw goes
 	// where.
 	dl, dth := w.leak[:n], w.thetaU[:n]
-	w.zr = sampleNoise(&w.noise, m, job.frames, nsampled, dl, dth, w.zr)
+	w.zr, w.ks = sampleNoise(&w.noise, m, job.frames, nsampled, dl, dth, w.zr)
+	w.kt = w.kt[:0]
+	if m.kickSD > 0 {
+		w.kt = kickTicks(m.kickEvery, job.horizon, w.kt)
+	}
 	plan := job.plan
 	loop := plan == nil || !plan.loopEmpty() // the event loop has neurons
 	clear(w.u[:n])
@@ -207,12 +214,17 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 	if nev > 0 {
 		evTick = job.ticks[0]
 	}
+	kh := 0 // next membrane-noise refresh
+	kickTick := int64(math.MaxInt64)
+	if len(w.kt) > 0 {
+		kickTick = w.kt[0]
+	}
 
 	for {
 		if evTick >= job.horizon {
 			evTick = math.MaxInt64
 		}
-		T := min(evTick, frameTick)
+		T := min(evTick, frameTick, kickTick)
 		if dhead < len(w.deliv) {
 			T = min(T, w.deliv[dhead].tick)
 		}
@@ -269,7 +281,7 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 			}
 		}
 		// Current jumps of this tick: inputs and spike deliveries.
-		if evTick == T || (dhead < len(w.deliv) && w.deliv[dhead].tick == T) || (fhead < len(w.fdeliv) && w.fdeliv[fhead].tick == T) {
+		if evTick == T || kickTick == T || (dhead < len(w.deliv) && w.deliv[dhead].tick == T) || (fhead < len(w.fdeliv) && w.fdeliv[fhead].tick == T) {
 			w.gen++
 			w.touchedPrj = w.touchedPrj[:0]
 			for evTick == T {
@@ -310,9 +322,25 @@ func (w *worker) simulate(m *neuronModel, pl *placement, job *sampleJob) {
 					w.addSource(pl, int(p), src)
 				}
 			}
+			kicked := kickTick == T
+			if kicked { // the membrane noise's kicks, after the inputs (as in buildJumps)
+				for j := 0; j < n; j++ {
+					if ff == nil || !ff[j] {
+						w.acc[j] += w.ks.kick(kh, j)
+					}
+				}
+				kh++
+				kickTick = math.MaxInt64
+				if kh < len(w.kt) {
+					kickTick = w.kt[kh]
+				}
+			}
 			for _, p := range w.touchedPrj {
 				pp := &pl.projs[p]
 				w.applyJumps(m, pp.PostOffset, pp.PostOffset+pp.PostSize, T, horizonT, ff)
+			}
+			if kicked {
+				w.applyJumps(m, 0, n, T, horizonT, ff)
 			}
 		}
 	}

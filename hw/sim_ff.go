@@ -271,14 +271,18 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 		}
 	}
 	ev, et = ev[:ne], et[:ne]
-	e, d := 0, 0
-	for e < ne || d < len(dl) {
+	e, d, kh := 0, 0, 0
+	kt, list := w.kt, plan.levels[lv]
+	for e < ne || d < len(dl) || kh < len(kt) {
 		T := int64(math.MaxInt64)
 		if e < ne {
 			T = et[e]
 		}
 		if d < len(dl) {
 			T = min(T, dl[d].tick)
+		}
+		if kh < len(kt) {
+			T = min(T, kt[kh])
 		}
 		g := len(w.gTicks)
 		w.gTicks = append(w.gTicks, T)
@@ -292,7 +296,7 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 		// by one addRows call; the order of the additions is kept.
 		batch := -1
 		offs := w.offs[:0]
-		if ep := plan.extProj[lv]; ep >= 0 { // one projection: no lookups
+		if ep := plan.extProj[lv]; ep >= 0 && e < ne && et[e] == T { // one projection: no lookups
 			b := e + 1 // the events of tick T are e…b−1
 			for b < ne && et[b] == T {
 				b++
@@ -345,6 +349,16 @@ func (w *worker) buildJumps(m *neuronModel, pl *placement, job *sampleJob, plan 
 			}
 		}
 		w.offs = flushRows(pl, row, batch, offs)
+		if kh < len(kt) && kt[kh] == T { // membrane noise, after the inputs
+			if r := plan.ranges[lv]; r.ok {
+				w.ks.addKicks(row, r.lo, r.lo+len(list), kh)
+			} else {
+				for _, j := range list {
+					row[j] += w.ks.kick(kh, int(j))
+				}
+			}
+			kh++
+		}
 	}
 }
 

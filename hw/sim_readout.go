@@ -42,7 +42,7 @@ func (w *worker) runReadout(m *neuronModel, pl *placement, job *sampleJob, plan 
 	dl := w.fdeliv
 	var b readoutBatch
 	b.init(m, pl, plan, lv, u, cur, r.tab, lo, len(et) > 0, len(dl) > 0)
-	e, d := 0, 0
+	e, d, kh := 0, 0, 0
 	prev := int64(0)
 	for f := range job.frames {
 		T := tickOf(float64(f) * job.period)
@@ -53,11 +53,43 @@ func (w *worker) runReadout(m *neuronModel, pl *placement, job *sampleJob, plan 
 			e = b.events(ev, et, e, T)
 		}
 		d = b.deliveries(dl, d, T)
+		kh = w.carryKicks(m, kh, T, lo, u, cur, r.tab)
 		at := f*nsampled + r.base
 		out, z := job.cadc[at:at+cnt], w.zr[at:at+cnt]
 		readFrame(out, u, rel, resetU, leak, ca, cb, z, corrF, corr)
 		prev = T
 	}
+}
+
+// carryKicks carries the membrane noise's kicks from refresh kh on, those
+// before tick T, to T (after the inputs, which the batch has applied) on
+// the integrators lo… (state u, cur; propagators tab of integratorTab) and
+// returns the first refresh at or after T.
+func (w *worker) carryKicks(m *neuronModel, kh int, T int64, lo int, u, cur []float64, tab []prop) int {
+	cnt := len(u)
+	cur = cur[:cnt]
+	tf := propFloats(tab)
+	for ; kh < len(w.kt) && w.kt[kh] < T; kh++ {
+		if cap(w.kickRow) < lo+cnt {
+			w.kickRow = make([]float32, lo+cnt)
+		}
+		row := w.kickRow[:lo+cnt]
+		clear(row[lo:])
+		w.ks.addKicks(row, lo, lo+cnt, kh)
+		ws := row[lo:]
+		if k := T - w.kt[kh]; k < tabTicks {
+			t := int(k) * 3 * cnt
+			carryRow(u, cur, ws, tf[t+cnt:t+2*cnt], tf[t+2*cnt:t+3*cnt])
+		} else {
+			for x, wj := range ws {
+				p := m.prop(lo+x, k)
+				J := float64(wj)
+				u[x] += float64(J * p.f)
+				cur[x] += float64(J * p.es)
+			}
+		}
+	}
+	return kh
 }
 
 // readoutBatch collects the work on the integrators lo…lo+cnt−1 of a level
