@@ -35,8 +35,14 @@ func (e *FormatError) Error() string {
 }
 
 // Decode reads the whole tree of an HDF5 file held in b, within
-// DefaultLimits.
-func Decode(b []byte) (*Group, error) { return DecodeLimits(b, DefaultLimits) }
+// DefaultLimits and, since deflate expands data at most 1032-fold, within
+// 1100 decoded bytes per byte of the file (plus 1 MiB): a small file cannot
+// claim a large allocation.
+func Decode(b []byte) (*Group, error) {
+	lim := DefaultLimits
+	lim.MaxDecoded = min(lim.MaxDecoded, 1100*int64(len(b))+1<<20)
+	return DecodeLimits(b, lim)
+}
 
 // DecodeLimits reads the whole tree of an HDF5 file held in b. It reads
 // superblock versions 0 and 1 with 8-byte addresses and lengths, version 1

@@ -1,6 +1,8 @@
 package h5
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -8,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -303,4 +306,28 @@ func FuzzDecode(f *testing.F) {
 			t.Fatal("nil group without error")
 		}
 	})
+}
+
+// TestDecodeBoundsClaims: a small file claiming a large dataset (here an
+// unwritten one, which reads as zeros) is refused, not allocated.
+func TestDecodeBoundsClaims(t *testing.T) {
+	root := &Group{}
+	root.Put("x", F32s([]int{4}, []float32{1, 2, 3, 4}))
+	b, err := Encode(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Point the layout at no storage and make the dataspace claim 2^28
+	// elements: the dimension is the 8 bytes after the dataspace header.
+	i := bytes.Index(b, []byte{1, 1, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0})
+	j := bytes.Index(b, []byte{3, 1})
+	if i < 0 || j < 0 {
+		t.Fatal("dataspace or layout message not found")
+	}
+	binary.LittleEndian.PutUint64(b[i+8:], 1<<28)
+	binary.LittleEndian.PutUint64(b[j+2:], undef)
+	_, err = Decode(b)
+	if err == nil || !strings.Contains(err.Error(), "the reader's limit") {
+		t.Fatalf("got %v, want the limit refusal", err)
+	}
 }

@@ -81,13 +81,14 @@ func TestClampWindow(t *testing.T) {
 // never reads its output (the SSH window fills, then the server's writes
 // wait); with the test app it types F to fill the window at once.
 func openStalledTerm(t testing.TB, c *gossh.Client) *gossh.Session {
-	sess, _ := openStalledTermTyping(t, c, "F")
+	sess, _, _ := openStalledTermTyping(t, c, "F")
 	return sess
 }
 
 // openStalledTermTyping is openStalledTerm typing keys; it also returns the
-// unread output, to be drained once the test is done with the stall.
-func openStalledTermTyping(t testing.TB, c *gossh.Client, keys string) (*gossh.Session, io.Reader) {
+// unread output, to be drained once the test is done with the stall, and
+// the input, to type more.
+func openStalledTermTyping(t testing.TB, c *gossh.Client, keys string) (*gossh.Session, io.Reader, io.Writer) {
 	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
@@ -111,7 +112,7 @@ func openStalledTermTyping(t testing.TB, c *gossh.Client, keys string) (*gossh.S
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sess.Close() })
-	return sess, stdout
+	return sess, stdout, stdin
 }
 
 // A client that takes no output is ended after WriteTimeout; its slot and

@@ -49,9 +49,12 @@ func (c *crashLog) save(addr string, r any, stack []byte) string {
 }
 
 // panicGuard runs a session's model and catches its panics (in Init,
-// Update, View and the commands it returns) before Bubble Tea does, since
-// Bubble Tea prints the stack on the process's stderr, which is the
-// server's log. A caught panic is reported once and ends the session.
+// Update, View and the commands it returns, batches included) before Bubble
+// Tea does, since Bubble Tea prints the stack on the process's stderr,
+// which is the server's log. A caught panic is reported once and ends the
+// session. Bubble Tea's own catch stays as the backstop for what cannot be
+// wrapped from outside (the inner commands of a tea.Sequence, which the app
+// does not use).
 type panicGuard struct {
 	m       tea.Model
 	onPanic func(r any, stack []byte) // called once, from the panicking goroutine

@@ -117,8 +117,8 @@ func (s *Server) handle(sess ssh.Session) {
 	key := sess.PublicKey()
 	rec := logRecord{start: time.Now(), user: sess.User(), key: fingerprint(key), addr: sess.RemoteAddr().String(), run: "-"}
 	defer func() {
-		// A panic outside the program (which catches its own) ends this
-		// session only; the stack goes to the server's log.
+		// A panic outside the program (panicGuard catches the app's) ends
+		// this session only; its stack goes to a crash file, not the log.
 		if r := recover(); r != nil {
 			rec.end = "panic: " + s.logPanic(rec.addr, r, debug.Stack())
 			fmt.Fprintf(sess.Stderr(), "\r\ninloop: %s\r\n", endPanic.client)
