@@ -6,6 +6,8 @@
 //	inloop chip  [flags]   the chip report
 //	inloop data  [flags]   a dataset's summary
 //	inloop serve [flags]   the app over SSH
+//	inloop eval RUN_DIR    evaluate a checkpoint
+//	inloop experiment NAME the paper's experiments: runs, table, CSV, figure
 package main
 
 import (
@@ -20,11 +22,14 @@ const usage = `usage: inloop [command] [flags]
 commands:
   (none)   the live app: trains Yin-Yang in the loop on chip seed 1
   train    headless training; progress on stderr, --json summary on stdout
+  eval     evaluate a run's checkpoint: accuracy, inference rate, latency,
+           silencing (--nir FILE: a NIR graph deployed on the chip)
   chip     the chip report: mismatch and calibration statistics
   data     a dataset's summary and a preview of one sample
   serve    the app over SSH
-  eval     --nir FILE: a NIR graph deployed on the chip, its accuracy
   export   a run's network as NIR (--nir FILE), recordings as NIR observables
+  experiment  the paper's experiments (selfcal, sparsity, latency, robustness,
+           table1): runs, table, CSV and figure
 
 Run 'inloop COMMAND -h' for a command's flags.
 `
@@ -63,11 +68,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = evalCmd(rest, stdout, stderr)
 	case "export":
 		err = exportCmd(rest, stdout, stderr)
+	case "experiment":
+		err = experimentCmd(rest, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "inloop: unknown command %q (accepted: train, chip, data, serve, eval, export, help)\n", cmd)
+		fmt.Fprintf(stderr, "inloop: unknown command %q (accepted: train, eval, experiment, export, chip, data, serve, help)\n", cmd)
 		fmt.Fprint(stderr, usage)
 		return 2
 	}

@@ -33,14 +33,26 @@ type calibRecipe struct {
 	State     string // "calibrated", "uncalibrated", "decalibrated"
 	Targets   hw.Targets
 	Sigma     float64
+	Detune    hw.Detuning // per-parameter spreads; zero = Sigma for all three
 	DecalSeed uint64
 	Ideal     bool    // a die without mismatch and noise
 	Membrane  float64 `json:",omitempty"` // membrane noise SD, LSB; 0 = off
 }
 
+// detuning is the per-parameter spread of a decalibrated recipe.
+func (r calibRecipe) detuning() hw.Detuning {
+	if r.Detune.Max() > 0 {
+		return r.Detune
+	}
+	return hw.Detuning{TauMem: r.Sigma, TauSyn: r.Sigma, Threshold: r.Sigma}
+}
+
 func (r calibRecipe) label() string {
 	if r.State == "decalibrated" {
-		return fmt.Sprintf("decalibrated σ=%.2f", r.Sigma)
+		if d := r.detuning(); d.TauMem != d.TauSyn || d.TauMem != d.Threshold {
+			return fmt.Sprintf("decalibrated σ τm=%.2f τs=%.2f ϑ=%.2f", d.TauMem, d.TauSyn, d.Threshold)
+		}
+		return decalibratedLabel(r.Sigma)
 	}
 	return r.State
 }
@@ -50,8 +62,14 @@ func recipeOf(cfg Config) calibRecipe {
 	t, _ := parseTargets(cfg.Targets) // validateConfig checked them
 	r := calibRecipe{ChipSeed: cfg.ChipSeed, NoiseSeed: cfg.NoiseSeed, State: cfg.Calibration, Targets: t, Ideal: cfg.IdealChip,
 		Membrane: cfg.Hyper.MembraneNoise}
-	if cfg.Decalibrate > 0 {
-		r.State, r.Sigma, r.DecalSeed = "decalibrated", cfg.Decalibrate, cfg.Seed
+	if cfg.Decalibrate > 0 || cfg.Detune.Max() > 0 {
+		r.State, r.Sigma, r.Detune, r.DecalSeed = "decalibrated", cfg.Decalibrate, cfg.Detune, cfg.Seed
+		if cfg.Detune.Max() > 0 {
+			r.Sigma = cfg.Detune.Max()
+		}
+		if cfg.DecalibrateSeed != 0 {
+			r.DecalSeed = cfg.DecalibrateSeed
+		}
 	}
 	return r
 }
@@ -88,7 +106,7 @@ type (
 		Calibrate(hw.Targets) (hw.CalibrationResult, error)
 	}
 	decalibrator interface {
-		Decalibrate(t hw.Targets, sigma float64, seed uint64) (hw.CalibrationResult, error)
+		DecalibrateEach(t hw.Targets, d hw.Detuning, seed uint64) (hw.CalibrationResult, error)
 	}
 	uncalibrator interface{ Uncalibrate() }
 )
@@ -120,7 +138,7 @@ func (cs *chipState) apply(r calibRecipe) error {
 		if !ok {
 			return unavailable
 		}
-		res, err = c.Decalibrate(r.Targets, r.Sigma, r.DecalSeed)
+		res, err = c.DecalibrateEach(r.Targets, r.detuning(), r.DecalSeed)
 	default:
 		return fmt.Errorf("unknown calibration state %q (accepted: calibrated, uncalibrated, decalibrated)", r.State)
 	}
@@ -217,11 +235,11 @@ func (l *Learner) Recalibrate(targets string) error {
 		return err
 	}
 	r := l.chip.calib
-	r.State, r.Targets, r.Sigma = "calibrated", t, 0
+	r.State, r.Targets, r.Sigma, r.Detune = "calibrated", t, 0, hw.Detuning{}
 	if err := l.chip.apply(r); err != nil {
 		return err
 	}
-	l.cfg.Calibration, l.cfg.Decalibrate, l.cfg.Targets = "calibrated", 0, targets
+	l.cfg.Calibration, l.cfg.Decalibrate, l.cfg.Detune, l.cfg.Targets = "calibrated", 0, hw.Detuning{}, targets
 	return nil
 }
 
@@ -230,11 +248,11 @@ func (l *Learner) Uncalibrate() error {
 		return err
 	}
 	r := l.chip.calib
-	r.State, r.Sigma = "uncalibrated", 0
+	r.State, r.Sigma, r.Detune = "uncalibrated", 0, hw.Detuning{}
 	if err := l.chip.apply(r); err != nil {
 		return err
 	}
-	l.cfg.Calibration, l.cfg.Decalibrate = "uncalibrated", 0
+	l.cfg.Calibration, l.cfg.Decalibrate, l.cfg.Detune = "uncalibrated", 0, hw.Detuning{}
 	return nil
 }
 
@@ -247,14 +265,14 @@ func (l *Learner) Decalibrate(sigma float64) error {
 	}
 	r := l.chip.calib
 	if sigma == 0 {
-		r.State, r.Sigma = "calibrated", 0
+		r.State, r.Sigma, r.Detune = "calibrated", 0, hw.Detuning{}
 	} else {
-		r.State, r.Sigma, r.DecalSeed = "decalibrated", sigma, r.DecalSeed+1
+		r.State, r.Sigma, r.Detune, r.DecalSeed = "decalibrated", sigma, hw.Detuning{}, r.DecalSeed+1
 	}
 	if err := l.chip.apply(r); err != nil {
 		return err
 	}
-	l.cfg.Calibration, l.cfg.Decalibrate = "calibrated", sigma
+	l.cfg.Calibration, l.cfg.Decalibrate, l.cfg.Detune = "calibrated", sigma, hw.Detuning{}
 	return nil
 }
 

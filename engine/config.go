@@ -1,5 +1,7 @@
 package engine
 
+import "inloop/hw"
+
 // Mode selects how the network is trained.
 type Mode string
 
@@ -36,12 +38,21 @@ type Config struct {
 	NoiseSeed   uint64
 	Seed        uint64  // init, data order, dropout
 	Calibration string  // calibrated | uncalibrated
-	Decalibrate float64 // σ_d; 0 = none
-	Targets     string  `json:",omitempty"` // calibration targets "leak=90,..."; "" = the paper's
-	RunDir      string  // where to write; "" = no run files
-	Resume      string  // run directory to continue from its last checkpoint
-	Hidden      int     // hidden neurons; 0 = dataset default
-	Hyper       Hyper
+	Decalibrate float64 // σ_d of τ_mem, τ_syn and threshold jointly; 0 = none
+	// Detune gives each detuned parameter its own σ_d (instead of the joint
+	// Decalibrate; zero = none).
+	Detune hw.Detuning `json:",omitzero"`
+	// DecalibrateSeed draws the per-neuron targets; 0 = Seed.
+	DecalibrateSeed uint64 `json:",omitempty"`
+	// Augment applies the dataset's training-time augmentation (rotation
+	// ≤ 15° for MNIST and Fashion-MNIST, channel jitter for SHD), drawn
+	// from the step's seed.
+	Augment bool   `json:",omitempty"`
+	Targets string `json:",omitempty"` // calibration targets "leak=90,..."; "" = the paper's
+	RunDir  string // where to write; "" = no run files
+	Resume  string // run directory to continue from its last checkpoint
+	Hidden  int    // hidden neurons; 0 = dataset default
+	Hyper   Hyper
 	// InitFrom names where the initial weights came from (a NIR file);
 	// Init holds them, applied by NewLearner in place of the random
 	// initialisation and not stored (checkpoints hold the weights).

@@ -121,6 +121,20 @@ func validateConfig(cfg Config) error {
 			return err
 		}
 	}
+	for _, s := range []float64{cfg.Detune.TauMem, cfg.Detune.TauSyn, cfg.Detune.Threshold} {
+		if !(s >= 0 && s <= 1) {
+			return fmt.Errorf("decalibrate %g: accepted σ_d in [0, 1] per parameter", s)
+		}
+	}
+	if cfg.Decalibrate > 0 && cfg.Detune.Max() > 0 {
+		return fmt.Errorf("decalibrate: a joint σ_d and per-parameter spreads together (accepted: one or the other)")
+	}
+	if (cfg.Decalibrate > 0 || cfg.Detune.Max() > 0) && cfg.Calibration != "calibrated" {
+		return fmt.Errorf("decalibrate needs calibration calibrated (it calibrates to scattered targets)")
+	}
+	if cfg.Augment && cfg.Dataset == "yinyang" {
+		return fmt.Errorf("augment: yinyang has no training-time augmentation (accepted for mnist, fashion-mnist, shd)")
+	}
 	if cfg.Hidden < 0 || cfg.Hidden > hw.LogicalNeurons {
 		return fmt.Errorf("hidden %d: accepted 0 (dataset default) to %d", cfg.Hidden, hw.LogicalNeurons)
 	}

@@ -116,15 +116,19 @@ func (l *Learner) LR() float64 { return l.lr }
 func (l *Learner) onChip() bool { return l.cfg.Mode == ModeChip }
 
 // Step runs one optimiser step on the training samples idx (in the current
-// mode), with the dropout mask drawn from seed. (Training-time augmentation
-// of the data package, data.Augmenter, is not used yet.)
+// mode), with the dropout mask and, with Config.Augment, the augmentation
+// drawn from seed.
 func (l *Learner) Step(idx []int, seed uint64) (BatchStats, error) {
 	if len(idx) == 0 {
 		return BatchStats{}, errors.New("step: empty batch")
 	}
 	n := l.net
 	tapes := n.batchTapes(len(idx))
-	l.loadInputs(l.train, idx, tapes)
+	if aug, ok := l.train.(data.Augmenter); ok && l.cfg.Augment {
+		l.loadAugmented(aug, idx, seed, tapes)
+	} else {
+		l.loadInputs(l.train, idx, tapes)
+	}
 	h := l.cfg.Hyper
 	w := &n.w
 	var keep []bool
@@ -195,6 +199,18 @@ func (l *Learner) loadInputs(ds data.Dataset, idx []int, tapes []tape) {
 	})
 }
 
+// loadAugmented is loadInputs with each sample augmented. Sample i of the
+// batch draws from its own generator, seeded by the step's seed and i, so
+// the batch is the same however the work is split.
+func (l *Learner) loadAugmented(aug data.Augmenter, idx []int, seed uint64, tapes []tape) {
+	forShards(len(idx), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			rng := rand.New(rand.NewPCG(seed, 0xa7<<32|uint64(i)))
+			binInputs(&tapes[i], aug.Augment(idx[i], rng), l.layout.Dt, l.layout.Inputs)
+		}
+	})
+}
+
 // EndEpoch applies the per-epoch learning-rate decay.
 func (l *Learner) EndEpoch() {
 	l.epochs++
@@ -202,7 +218,10 @@ func (l *Learner) EndEpoch() {
 }
 
 // Evaluate classifies the whole split (on the chip in chip and transfer mode).
-func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) {
+func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) { return l.evaluateWith(ds, &l.net.w) }
+
+// evaluateWith is Evaluate with weights w.
+func (l *Learner) evaluateWith(ds data.Dataset, w *Weights) (EvalStats, error) {
 	n := l.net
 	lt := l.lossTerms()
 	var total stepStats
@@ -220,11 +239,11 @@ func (l *Learner) Evaluate(ds data.Dataset) (EvalStats, error) {
 		l.loadInputs(ds, idx, tapes)
 		simulate := l.cfg.Mode == ModeSoftware
 		if !simulate {
-			if err := l.runOnChip(&n.w, tapes); err != nil {
+			if err := l.runOnChip(w, tapes); err != nil {
 				return EvalStats{}, err
 			}
 		}
-		st := n.evaluate(tapes, &n.w, lt, simulate, preds)
+		st := n.evaluate(tapes, w, lt, simulate, preds)
 		for i := range tapes {
 			if y := tapes[i].label; y >= 0 && y < O {
 				confusion[y*O+preds[i]]++

@@ -199,9 +199,9 @@ func (t *Trainer) prepare(cfg Config, dir *runDir, cp *runCheckpoint, build func
 		if cfg.Targets != "" && cfg.Calibration == "calibrated" {
 			t.calibration = "calibrated (" + cfg.Targets + ")" // as a recalibrate command labels it
 		}
-		if cfg.Decalibrate > 0 {
+		if r := recipeOf(cfg); r.State == "decalibrated" {
 			t.sigma = cfg.Decalibrate
-			t.calibration = decalibratedLabel(cfg.Decalibrate)
+			t.calibration = r.label()
 		}
 	}
 	if dir != nil {

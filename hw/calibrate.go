@@ -69,24 +69,44 @@ func (c *Chip) Calibrate(t Targets) (CalibrationResult, error) {
 // logical neuron share the draw. Targets that no code can reach (for
 // instance τ below the circuit's range) are reported as failures.
 func (c *Chip) Decalibrate(t Targets, sigma float64, seed uint64) (CalibrationResult, error) {
+	return c.DecalibrateEach(t, Detuning{TauMem: sigma, TauSyn: sigma, Threshold: sigma}, seed)
+}
+
+// Detuning is the normalised SD of each detuned target of a decalibration.
+type Detuning struct {
+	TauMem    float64 `json:"tau_mem"`
+	TauSyn    float64 `json:"tau_syn"`
+	Threshold float64 `json:"threshold"` // of threshold − leak
+}
+
+// Max is the largest of the three spreads.
+func (d Detuning) Max() float64 { return max(d.TauMem, d.TauSyn, d.Threshold) }
+
+// DecalibrateEach is Decalibrate with a spread per parameter (the paper
+// detunes time constants and thresholds apart as well as jointly). The
+// draws do not depend on the spreads, so equal spreads give Decalibrate's
+// chip exactly and a zero spread leaves that target as calibrated.
+func (c *Chip) DecalibrateEach(t Targets, d Detuning, seed uint64) (CalibrationResult, error) {
 	if err := checkTargets(t); err != nil {
 		return CalibrationResult{}, err
 	}
-	if !(sigma >= 0) || sigma > 1 {
-		return CalibrationResult{}, fmt.Errorf("hw: decalibration σ_d %g; accepted 0 ≤ σ_d ≤ 1 (normalised SD)", sigma)
+	for _, s := range []float64{d.TauMem, d.TauSyn, d.Threshold} {
+		if !(s >= 0) || s > 1 {
+			return CalibrationResult{}, fmt.Errorf("hw: decalibration σ_d %g; accepted 0 ≤ σ_d ≤ 1 (normalised SD)", s)
+		}
 	}
 	r := newRNG(seed, 0x646563616c)
 	var per [Circuits]Targets
 	for n := 0; n < LogicalNeurons; n++ {
 		x := t
-		x.TauMem = t.TauMem * (1 + sigma*r.norm())
-		x.TauSyn = t.TauSyn * (1 + sigma*r.norm())
-		x.Threshold = t.Leak + (t.Threshold-t.Leak)*(1+sigma*r.norm())
+		x.TauMem = t.TauMem * (1 + d.TauMem*r.norm())
+		x.TauSyn = t.TauSyn * (1 + d.TauSyn*r.norm())
+		x.Threshold = t.Leak + (t.Threshold-t.Leak)*(1+d.Threshold*r.norm())
 		a, b := circuitsOf(n)
 		per[a], per[b] = x, x
 	}
 	res := c.calibrateTo(&per)
-	res.State, res.Targets, res.Sigma, res.Seed = Decalibrated, t, sigma, seed
+	res.State, res.Targets, res.Sigma, res.Seed = Decalibrated, t, d.Max(), seed
 	c.state = Decalibrated
 	c.lastCal = &res
 	return res, nil
