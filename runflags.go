@@ -26,6 +26,25 @@ type runFlags struct {
 	seed, noiseSeed             uint64
 	changes                     []engine.Command // settings given, in order
 	bad                         error            // the first setting refused
+	augment                     bool
+	decalSeed                   uint64
+	detune                      decalFlag // --decalibrate given per parameter
+}
+
+// decalSettingFlag is --decalibrate: a joint σ_d goes through the settings
+// table like the app's setting; σ_d per parameter ("tau_mem=0.3,...")
+// fixes the run's chip (engine.Config.Detune).
+type decalSettingFlag struct{ settingFlag }
+
+func (v *decalSettingFlag) Set(text string) error {
+	if !strings.Contains(text, "=") {
+		return v.settingFlag.Set(text)
+	}
+	if err := v.f.detune.Set(text); err != nil && v.f.bad == nil {
+		v.f.bad = usagef("--decalibrate %v", err)
+	}
+	v.text = text
+	return nil
 }
 
 // settingFlag is a flag of one row of the settings table.
@@ -81,14 +100,20 @@ func addRunFlags(fs *flag.FlagSet) *runFlags {
 		if s.Kind == engine.CmdSet {
 			usage += " (default: the dataset's)"
 		}
+		if s.Flag == "decalibrate" {
+			fs.Var(&decalSettingFlag{*v}, s.Flag, usage+"; or σ_d per parameter, e.g. tau_mem=0.3,tau_syn=0.2,threshold=0.1 (tau: both time constants)")
+			continue
+		}
 		fs.Var(v, s.Flag, usage)
 	}
+	fs.BoolVar(&f.augment, "augment", false, "training-time augmentation: rotation ≤ 15° (mnist, fashion-mnist), channel jitter (shd)")
+	fs.Uint64Var(&f.decalSeed, "decalibrate-seed", 0, "seed of the decalibration's per-neuron targets (default: --seed)")
 	return f
 }
 
 // fixedFlags fix what a run is; a resumed run keeps its own. The settings
 // flags apply to a resumed run as if typed in the app at its first batch.
-var fixedFlags = []string{"dataset", "hidden", "seed", "noise-seed", "calibration"}
+var fixedFlags = []string{"dataset", "hidden", "seed", "noise-seed", "calibration", "augment", "decalibrate-seed"}
 
 // config validates the flags and returns the run's configuration. Errors
 // are usage errors naming the flag and what it accepts.
@@ -111,6 +136,9 @@ func (f *runFlags) config() (engine.Config, error) {
 		}
 		if st, err := os.Stat(f.resume); err != nil || !st.IsDir() {
 			return engine.Config{}, usagef("--resume %s is not a run directory", f.resume)
+		}
+		if f.detune.any() {
+			return engine.Config{}, usagef("--decalibrate per parameter cannot change a resumed run (a joint σ_d can: it applies as the app's setting)")
 		}
 		cfg := engine.Config{Resume: f.resume, DataDir: f.dataDir, RunDir: f.runDir}
 		for _, c := range f.changes {
@@ -144,6 +172,24 @@ func (f *runFlags) config() (engine.Config, error) {
 		if set["targets"] {
 			return engine.Config{}, usagef("--targets needs --calibration calibrated")
 		}
+	}
+	if f.detune.any() {
+		if cfg.Calibration != "calibrated" {
+			return engine.Config{}, usagef("--decalibrate needs --calibration calibrated (it calibrates to scattered targets)")
+		}
+		cfg.Decalibrate, cfg.Detune = 0, f.detune.each
+	}
+	if f.augment {
+		if cfg.Dataset == "yinyang" {
+			return engine.Config{}, usagef("--augment: yinyang has no training-time augmentation (accepted for mnist, fashion-mnist, shd)")
+		}
+		cfg.Augment = true
+	}
+	if set["decalibrate-seed"] {
+		if f.decalSeed == 0 {
+			return engine.Config{}, usagef("--decalibrate-seed 0 is not accepted (accepted: 1 or more; leave it out to use --seed)")
+		}
+		cfg.DecalibrateSeed = f.decalSeed
 	}
 	if set["hidden"] {
 		if f.hidden < 1 || f.hidden > hw.LogicalNeurons {

@@ -60,29 +60,40 @@ func BenchmarkTrainStepMNIST(b *testing.B) {
 		b.ReportMetric(float64(B*b.N)/b.Elapsed().Seconds(), "samples/s")
 		b.ReportMetric(float64(spikes)/B, "hidden-spikes/sample")
 	})
-	b.Run("chip", func(b *testing.B) {
-		n := setup()
-		cs, err := buildChip(calibRecipe{ChipSeed: 1, NoiseSeed: 1, State: "calibrated", Targets: hw.DefaultTargets()}, l)
+	// chip: without membrane noise, as before it existed; chip-noise: with
+	// the default
+	for _, mn := range []float64{0, hw.DefaultMembraneNoiseSD} {
+		name := "chip"
+		if mn > 0 {
+			name = "chip-noise"
+		}
+		b.Run(name, func(b *testing.B) { benchChipStep(b, l, lt, setup, mn) })
+	}
+}
+
+func benchChipStep(b *testing.B, l Layout, lt lossTerms, setup func() *net, membrane float64) {
+	const B = 100
+	n := setup()
+	cs, err := buildChip(calibRecipe{ChipSeed: 1, NoiseSeed: 1, State: "calibrated", Targets: hw.DefaultTargets(), Membrane: membrane}, l)
+	if err != nil {
+		b.Skip(err)
+	}
+	tapes := mnistShaped(l, n, B, 3)
+	var stim []hw.Stimulus
+	var ev [][]hw.Event
+	spikes := 0
+	b.ResetTimer()
+	for b.Loop() {
+		stim, ev, err = cs.placed.run(&n.w, l, tapes, stim, ev)
 		if err != nil {
-			b.Skip(err)
+			b.Fatal(err)
 		}
-		tapes := mnistShaped(l, n, B, 3)
-		var stim []hw.Stimulus
-		var ev [][]hw.Event
-		spikes := 0
-		b.ResetTimer()
-		for b.Loop() {
-			stim, ev, err = cs.placed.run(&n.w, l, tapes, stim, ev)
-			if err != nil {
-				b.Fatal(err)
-			}
-			st := n.gradient(tapes, &n.w, lt, 5e-4, false)
-			n.update(1e-3, 0.1, nil)
-			spikes = st.spikes
-		}
-		b.ReportMetric(float64(B*b.N)/b.Elapsed().Seconds(), "samples/s")
-		b.ReportMetric(float64(spikes)/B, "hidden-spikes/sample")
-	})
+		st := n.gradient(tapes, &n.w, lt, 5e-4, false)
+		n.update(1e-3, 0.1, nil)
+		spikes = st.spikes
+	}
+	b.ReportMetric(float64(B*b.N)/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(spikes)/B, "hidden-spikes/sample")
 }
 
 // BenchmarkSampleView is the app's per-view cost: one Yin-Yang sample rerun

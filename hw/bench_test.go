@@ -43,9 +43,12 @@ func benchRun(b *testing.B, grid bool) {
 func BenchmarkRunMNIST(b *testing.B)           { benchRun(b, true) }
 func BenchmarkRunMNISTContinuous(b *testing.B) { benchRun(b, false) }
 
-// benchChip is a calibrated die with the MNIST network placed.
-func benchChip(b *testing.B) *Chip {
-	c := New(Options{ChipSeed: 1, NoiseSeed: 2})
+// benchChip is a calibrated die with the MNIST network placed (the default
+// temporal noise, membrane noise included).
+func benchChip(b *testing.B) *Chip { return benchChipWith(b, Options{ChipSeed: 1, NoiseSeed: 2}) }
+
+func benchChipWith(b *testing.B, o Options) *Chip {
+	c := New(o)
 	if err := c.Configure(mnistNetwork(1, 8, 20)); err != nil {
 		b.Fatal(err)
 	}
@@ -58,8 +61,15 @@ func benchChip(b *testing.B) *Chip {
 // BenchmarkInferenceMNIST classifies batches of 1000 MNIST-shaped images in
 // the fast mode (reset 10 µs after onset) and reports images ("frames") per
 // second; the silicon does > 85,000.
-func BenchmarkInferenceMNIST(b *testing.B) {
-	c := benchChip(b)
+func BenchmarkInferenceMNIST(b *testing.B) { benchInfer(b, benchChip(b)) }
+
+// BenchmarkInferenceMNISTMembraneOff is BenchmarkInferenceMNIST without the
+// membrane noise (as the chip was before it existed).
+func BenchmarkInferenceMNISTMembraneOff(b *testing.B) {
+	benchInfer(b, benchChipWith(b, Options{ChipSeed: 1, NoiseSeed: 2, Membrane: MembraneNoise{Off: true}}))
+}
+
+func benchInfer(b *testing.B, c *Chip) {
 	batch := mnistStimuli(1, 1000, true)
 	if _, err := c.Infer(batch, InferOptions{}); err != nil {
 		b.Fatal(err)

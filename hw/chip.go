@@ -239,3 +239,40 @@ func checkNeuron(p NeuronParams) error {
 	}
 	return nil
 }
+
+// SynapseGain returns the relative gain of one synapse of logical neuron n:
+// the synapse of source slot s (0…255, see Configure: input i uses slot i,
+// neuron j slot (Inputs+j) mod 256) in the excitatory or the inhibitory row
+// of its row pair, times the synaptic-input gain of the circuit whose column
+// holds it. A weight w through it moves the synaptic current by
+// w·SynapticCurrentPerWeight·gain (the excitatory row for w > 0, the
+// inhibitory one for w < 0).
+func (c *Chip) SynapseGain(n, slot int, inhibitory bool) (float64, error) {
+	if n < 0 || n >= LogicalNeurons || slot < 0 || slot >= MaxFanIn {
+		return math.NaN(), fmt.Errorf("hw: synapse of neuron %d slot %d; the chip has neurons 0..%d and slots 0..%d", n, slot, LogicalNeurons-1, MaxFanIn-1)
+	}
+	a, _ := circuitsOf(n)
+	h := a / Columns
+	circ := a + slot/slotsPerColumn
+	row := 2 * (slot % slotsPerColumn)
+	if inhibitory {
+		row++
+	}
+	return float64(c.die.synapse[h][row][circ-h*Columns]) * c.analog(cmSynGain, circ), nil
+}
+
+// Slot returns the source slot of an external input (external) or a
+// logical neuron of the configured network (see SynapseGain).
+func (c *Chip) Slot(external bool, index int) (int, error) {
+	if c.net == nil {
+		return 0, configErr("projection", "no network is configured; call Configure first")
+	}
+	limit := c.net.neurons
+	if external {
+		limit = c.net.inputs
+	}
+	if index < 0 || index >= limit {
+		return 0, fmt.Errorf("hw: source %d; the network has %d of that kind", index, limit)
+	}
+	return slotOf(c.net.inputs, external, index), nil
+}

@@ -33,11 +33,44 @@
 // tick, stepping the quiet neurons, the readout frames and the CADC, the
 // noise deviates) that do the scalar code's float operations in its order,
 // lane by lane, so every observable is the same bits with or without them
-// (golden_test.go pins them). Timing conventions are in sim.go; temporal
-// noise (per-sample leak and threshold offsets, white readout noise) in
-// mismatch.go; the calibration's measurements in calibrate.go.
+// (golden_test.go pins them). Timing conventions are in sim.go; the
+// calibration's measurements in calibrate.go.
 //
-// Samples are independent and run in parallel; sample k of a run draws its
-// noise from (NoiseSeed, Sequence()+k), so results do not depend on the number
-// of cores. A Chip is not safe for concurrent use by several goroutines.
+// Observing never changes the chip. A spike's tick is decided on the tick
+// grid by one rule for every neuron (the first tick boundary at which the
+// membrane, evaluated from its state with the tabulated propagators, is at
+// or above threshold; self-firing neurons included), the deliveries of one
+// tick are summed in the order of the sending neuron, and every noise draw
+// has a fixed place (per neuron, frame and refresh) drawn up front, so
+// probes, the other samples of a batch, the number of cores and the vector
+// kernels leave spike ticks and CADC codes as they are (path_test.go fuzzes
+// random networks for it).
+//
+// Temporal noise (noise.go): per-sample offsets of leak and threshold,
+// membrane noise within the sample (an Ornstein–Uhlenbeck current on the
+// synaptic input, refreshed every 1.7 µs; its statistics are tested against
+// their closed form, its spikes against a fine-step integration of the same
+// noise path) and white readout noise. Samples are independent and run in
+// parallel; sample k of a run draws its noise from (NoiseSeed,
+// Sequence()+k), so results do not depend on the number of cores. A Chip is
+// not safe for concurrent use by several goroutines.
+//
+// For research (see Example):
+//
+//   - Options switch mismatch (NoMismatch) and temporal noise (NoNoise, or
+//     Membrane.Off for the membrane noise alone) independently and set the
+//     membrane noise's amplitude and refresh interval; SetMembraneNoise
+//     changes it later.
+//   - SetNeuron sets one logical neuron's parameters on any chip (analog
+//     values, over its codes); Calibrate, Decalibrate and Uncalibrate work
+//     chip-wide.
+//   - Neuron returns the parameters a logical neuron's dynamics use (its
+//     first circuit's reset, threshold and refractory time on the 8 ns grid,
+//     the mean leak and time constants of its two circuits, both columns'
+//     gains); Values gives every circuit's, refractory on the grid too.
+//   - SynapseGain returns each synapse's gain (times its circuit's), Slot the
+//     slot of a source; a weight w moves the current by
+//     w·SynapticCurrentPerWeight·gain.
+//   - Noise replays the temporal noise a sample draws (offsets, readout noise,
+//     the membrane noise's refresh ticks and kicks) without running it.
 package hw

@@ -92,3 +92,40 @@ func TestSetNeuronChecks(t *testing.T) {
 		t.Fatal("Calibrate kept the set values")
 	}
 }
+
+// TestSynapseGainIsWhatTheWeightsUse: every placed weight's current jump is
+// w·SynapticCurrentPerWeight·SynapseGain of its neuron, slot and sign.
+func TestSynapseGainIsWhatTheWeightsUse(t *testing.T) {
+	c := New(Options{ChipSeed: 5, NoiseSeed: 6})
+	configure(t, c, mnistNetwork(2, 10, 20))
+	c.ensureModel()
+	checked := 0
+	for _, pp := range c.net.projs {
+		for post := 0; post < pp.PostSize; post++ {
+			for k := 0; k < pp.Pre.Size; k++ {
+				w := pp.Weights[post*pp.Pre.Size+k]
+				if w == 0 {
+					continue
+				}
+				slot, err := c.Slot(pp.Pre.External, pp.Pre.Offset+k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				g, err := c.SynapseGain(pp.PostOffset+post, slot, w < 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := float32(float64(w) * SynapticCurrentPerWeight * g); pp.eff[k*pp.PostSize+post] != want {
+					t.Fatalf("neuron %d source %d: jump %g, weight × gain gives %g", pp.PostOffset+post, k, pp.eff[k*pp.PostSize+post], want)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 50000 {
+		t.Fatalf("only %d weights checked", checked)
+	}
+	if _, err := c.SynapseGain(0, 256, false); err == nil {
+		t.Error("SynapseGain accepted slot 256")
+	}
+}
