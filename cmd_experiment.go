@@ -18,6 +18,7 @@ import (
 
 const experimentUsage = `usage: inloop experiment NAME --out DIR [flags]
        inloop experiment NAME --out DIR --task K
+       inloop experiment NAME --out DIR --slurm [--partition P] [--time HH:MM:SS] [--cpus-per-task N] [--sbatch-arg ARG]...
        inloop experiment status --out DIR
 
 Runs one of the paper's experiments as a plan of training runs, one run
@@ -26,7 +27,10 @@ writes DIR/results.csv, DIR/summary.csv and the figure DIR/figure.svg and
 DIR/figure.png. A second invocation skips finished runs and resumes
 interrupted ones; options not given are those DIR was started with.
 --task K runs exactly run K of DIR's plan (for job arrays); 'status'
-collects what finished without training.
+collects what finished without training. --slurm submits the runs not done
+as one Slurm job array (--slurm-script FILE: write its script only); on a
+submitted DIR the plain command and 'status' collect and list each run's
+Slurm state (README: "On a cluster").
 
 experiments:
 %s
@@ -51,6 +55,7 @@ func experimentCmd(args []string, stdout, stderr io.Writer) error {
 	workers := fs.Int("workers", 1, "runs trained at the same time on this machine")
 	dataDir := fs.String("data-dir", "", "directory of the dataset files (mnist, fashion-mnist, shd; default $INLOOP_DATA_DIR)")
 	jsonOut := fs.Bool("json", false, "print the table (with --task: the run's result) as JSON on stdout")
+	sf := addSlurmFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), experimentUsage, experiment.About())
 		fs.PrintDefaults()
@@ -65,6 +70,9 @@ func experimentCmd(args []string, stdout, stderr io.Writer) error {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *out == "" {
 		return usagef("experiment: --out DIR is required (the directory of the experiment's runs)")
+	}
+	if err := sf.check(name, set); err != nil {
+		return err
 	}
 	if *workers < 1 || *workers > 64 {
 		return usagef("experiment: --workers %d is not accepted (accepted: 1 to 64)", *workers)
@@ -100,6 +108,9 @@ func experimentCmd(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if sf.requested() {
+		return slurmSubmitCmd(ctx, plan, *dataDir, sf, stdout)
+	}
 	if set["task"] {
 		if *task < 0 || *task >= len(plan.Runs) {
 			return usagef("experiment: --task %d is not in the plan of %s (accepted: 0 to %d)", *task, *out, len(plan.Runs)-1)
@@ -108,7 +119,8 @@ func experimentCmd(args []string, stdout, stderr io.Writer) error {
 	}
 
 	var runErr error
-	if name != "status" {
+	slurmRuns := onSlurm(*out) // Slurm runs them: collect only
+	if name != "status" && !slurmRuns {
 		bar := newExperimentProgress(stderr, plan)
 		runErr = plan.RunAll(ctx, *workers, experiment.Env{DataDir: *dataDir, Progress: bar.update})
 		bar.finish()
@@ -136,6 +148,15 @@ func experimentCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, terminalFigure(table, 72, 18))
 		fmt.Fprintf(stdout, "files: %s, %s, %s, %s\n", filepath.Join(*out, "results.csv"), filepath.Join(*out, "summary.csv"),
 			filepath.Join(*out, "figure.svg"), filepath.Join(*out, "figure.png"))
+	}
+	if slurmRuns {
+		w := stdout
+		if *jsonOut {
+			w = stderr
+		}
+		if err := writeSlurmRuns(ctx, plan, w); err != nil {
+			return err
+		}
 	}
 	if runErr != nil {
 		return fmt.Errorf("some runs failed (the others are in the table): %s", oneLine(runErr.Error()))

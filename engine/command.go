@@ -22,6 +22,7 @@ const (
 	CmdMode        CommandKind = "mode"        // Value = chip|software|transfer
 	CmdSave        CommandKind = "save"        // write a checkpoint now
 	CmdPace        CommandKind = "pace"        // Value = batches per second, "full" or 0: full speed
+	CmdStartOver   CommandKind = "start-over"  // Value = same|next: fresh weights from that seed
 )
 
 // Command is a request to the trainer, applied between batches. Values are

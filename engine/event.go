@@ -160,6 +160,19 @@ type DoneEvent struct {
 	Err     error
 }
 
+// RunEvent says a new run began in the session (a start over): what a
+// consumer shows of the previous run is history now. Never dropped.
+type RunEvent struct {
+	Why         string // "start over (next seed)"
+	Dataset     string
+	Seed        uint64
+	Mode        Mode
+	ChipSeed    uint64
+	Calibration string
+	Epochs      int    // 0: no end
+	RunDir      string // "" without run files
+}
+
 // HistoryEvent replays the training curve so far (decimated) to a consumer
 // that subscribed mid-run. Sent once, first, on Subscribe.
 type HistoryEvent struct {
@@ -177,3 +190,4 @@ func (ChipEvent) event()     {}
 func (HyperEvent) event()    {}
 func (CommandEvent) event()  {}
 func (DoneEvent) event()     {}
+func (RunEvent) event()      {}

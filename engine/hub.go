@@ -71,6 +71,9 @@ func (h *hub) publish(e Event) {
 		h.dmap = &e
 	case DoneEvent:
 		h.done = &e
+	case RunEvent: // a new run: nothing of the old one is replayed
+		h.history = newCurve(historyPoints)
+		h.evals, h.commands, h.progress, h.sample = nil, nil, nil, nil
 	}
 	for s := range h.subs {
 		s.Push(e)

@@ -302,6 +302,11 @@ func (l *Learner) WeightStats() WeightStats {
 	return ws
 }
 
+// SetLR sets the learning rate in force until the next decay or set,
+// leaving the configured one (Config().Hyper.LR); the trainer's warm
+// restarts use it.
+func (l *Learner) SetLR(lr float64) { l.lr = lr }
+
 // Set changes one hyperparameter from its text form; the error says what is accepted.
 func (l *Learner) Set(name, value string) error {
 	h := l.cfg.Hyper

@@ -27,6 +27,7 @@ type trainee interface {
 	ChipView() ChipEvent
 	WeightStats() WeightStats
 	Set(name, value string) error
+	SetLR(lr float64) // the lr in force, leaving the configured one
 	SetMode(m Mode) error
 	Recalibrate(targets string) error
 	Uncalibrate() error
@@ -67,6 +68,8 @@ type Trainer struct {
 	hyper       Hyper
 	baseLR      float64 // lr before the per-epoch decay: configured or last set
 	hold        lrHold  // after a warm restart
+	build       func(Config) (trainee, error)
+	firstDir    string // the session's first run directory (start over)
 	mode        Mode
 	chipSeed    uint64
 	calibration string
@@ -136,7 +139,7 @@ func NewTrainer(cfg Config) (*Trainer, error) {
 }
 
 func newTrainer(cfg Config, build func(Config) (trainee, error)) (*Trainer, error) {
-	t := &Trainer{hub: newHub(), done: make(chan struct{}), cmds: newCommandQueue(), cpStep: -1}
+	t := &Trainer{hub: newHub(), done: make(chan struct{}), cmds: newCommandQueue(), cpStep: -1, build: build}
 	dir, cp, err := openRun(cfg)
 	if err != nil {
 		return nil, err

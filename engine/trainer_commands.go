@@ -39,7 +39,7 @@ func (c *commandQueue) take() []Command {
 }
 
 // commandNames lists the accepted command kinds for error messages.
-const commandNames = "pause, resume, step, stop, set, recalibrate, uncalibrate, decalibrate, chip-seed, mode, save, pace"
+const commandNames = "pause, resume, step, stop, set, recalibrate, uncalibrate, decalibrate, chip-seed, mode, save, pace, start-over"
 
 // applyCommands applies the waiting commands in order. After a stop the
 // rest are refused. A non-nil error ends the run (a step that failed).
@@ -118,6 +118,8 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 				t.mode = Mode(v)
 			}
 		}
+	case CmdStartOver:
+		refuse = t.startOver(c.Value)
 	case CmdPace:
 		var p float64
 		if p, refuse = ParsePace(c.Value); refuse == nil {
@@ -159,19 +161,14 @@ func (t *Trainer) warmRestart(cause Command) error {
 	default:
 		return nil
 	}
-	base := t.baseLR
-	if !(t.lr() < base*(1-1e-9)) {
-		return nil // not decayed: nothing to restart
+	lr := t.baseLR * restartFraction
+	if !(t.lr() < lr*(1-1e-9)) {
+		return nil // not decayed that far: nothing to restart
 	}
-	v := strconv.FormatFloat(base, 'g', -1, 64)
-	c := Command{Kind: CmdSet, Name: "lr", Value: v}
-	err := t.l.Set("lr", v)
-	t.recordAuto(c, err, "warm restart after "+commandText(cause)+", held while the test accuracy improves")
-	if err != nil {
-		return nil // refused and recorded; the run goes on
-	}
-	t.hyper = t.l.Config().Hyper
-	t.hold = lrHold{on: true, best: -1}
+	t.l.SetLR(lr)
+	c := Command{Kind: CmdSet, Name: "lr", Value: strconv.FormatFloat(lr, 'g', 3, 64)}
+	t.recordAuto(c, nil, "warm restart after "+commandText(cause)+", held while the test accuracy improves")
+	t.hold = lrHold{on: true, best: -1, lr: lr}
 	return t.afterCommand(CmdSet)
 }
 
@@ -182,12 +179,14 @@ type lrHold struct {
 	best   float64 // best test accuracy since the restart
 	misses int     // epochs since it last improved
 	epochs int     // epochs held
+	lr     float64 // the lr held
 }
 
-// Holding ends after holdPatience epochs without a better test accuracy,
+// Holding ends after holdPatience epochs without a better test accuracy
+// (one: the noise of a held lr soon stops the gains, and decay anneals it),
 // or after holdMost epochs in all.
 const (
-	holdPatience = 2
+	holdPatience = 1
 	holdMost     = 40
 )
 
@@ -209,14 +208,16 @@ func (t *Trainer) holdLR() {
 		h.on = false
 		v := strconv.FormatFloat(t.lr(), 'g', 3, 64)
 		t.recordAuto(Command{Kind: CmdSet, Name: "lr", Value: v}, nil,
-			fmt.Sprintf("lr decay resumes: the test accuracy was best (%.1f %%) %d epochs ago", 100*h.best, h.misses))
+			fmt.Sprintf("lr decay resumes: the test accuracy did not improve on %.1f %%", 100*h.best))
 		return
 	}
-	v := strconv.FormatFloat(t.baseLR, 'g', -1, 64)
-	if t.l.Set("lr", v) == nil {
-		t.hyper = t.l.Config().Hyper
-	}
+	t.l.SetLR(h.lr)
 }
+
+// restartFraction is the share of the base lr a warm restart returns to:
+// high enough to learn a changed chip within a few epochs, low enough that
+// the per-epoch decay anneals it within some fifteen (RESULTS.md).
+const restartFraction = 0.25
 
 // commandText is a command as a person would write it: "decalibrate 0.3".
 func commandText(c Command) string {

@@ -134,6 +134,8 @@ func (f *fakeLearner) WeightStats() WeightStats {
 	return WeightStats{HiddenMean: (f.W[0] + f.W[1]) / 2, HiddenSD: 1, OutputMean: f.W[2], OutputSD: 1}
 }
 
+func (f *fakeLearner) SetLR(lr float64) { f.Cfg.Hyper.LR = lr }
+
 func (f *fakeLearner) Set(name, value string) error {
 	v, err := strconv.ParseFloat(value, 64)
 	switch name {

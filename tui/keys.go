@@ -14,6 +14,7 @@ const moreEpochs = 10
 type KeyMap struct {
 	Pause, Step, Save, More          key.Binding
 	Slower, Faster                   key.Binding
+	StartOver, Repeat, Overlay       key.Binding
 	Export                           key.Binding // the running network as NIR
 	NextPane, PrevPane, Zoom, Escape key.Binding
 	Up, Down, Prev, Next, Variant    key.Binding
@@ -32,8 +33,12 @@ func DefaultKeyMap() KeyMap {
 		Step:  key.NewBinding(key.WithKeys("n", "."), key.WithHelp("n", "one batch (paused)")),
 		Save:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save checkpoint")),
 		// One help line for both pace keys (Faster is left out of FullHelp).
-		Slower:   key.NewBinding(key.WithKeys("<", ","), key.WithHelp("</>", "pace slower/faster")),
-		Faster:   key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "pace faster")),
+		Slower:    key.NewBinding(key.WithKeys("<", ","), key.WithHelp("</>", "pace slower/faster")),
+		Faster:    key.NewBinding(key.WithKeys(">"), key.WithHelp(">", "pace faster")),
+		StartOver: key.NewBinding(key.WithKeys("r"), key.WithHelp("r/R", "start over, seed+1/same")),
+		// Repeat's help line is StartOver's.
+		Repeat:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "start over (same seed)")),
+		Overlay:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "hide previous run")),
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export NIR")),
 		More:     key.NewBinding(key.WithKeys("+"), key.WithHelp("+", fmt.Sprintf("%d more epochs", moreEpochs))),
 		NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
@@ -85,7 +90,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap: every binding, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Pause, k.Step, k.Slower, k.More, k.Save, k.Export, k.Quit},
+		{k.Pause, k.Step, k.Slower, k.More, k.StartOver, k.Overlay, k.Save, k.Export, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
 		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth},
 		{k.Param, k.Variant, k.Scale, k.MapPath},

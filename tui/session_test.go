@@ -78,3 +78,27 @@ func TestPaceKeys(t *testing.T) {
 }
 
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
+
+// TestStartOverKeepsThePreviousRunFaded: r and R ask for a start over
+// (next and same seed); when the new run begins, its curves start empty and
+// the old ones stay as an overlay until o hides them.
+func TestStartOverKeepsThePreviousRunFaded(t *testing.T) {
+	m, src := newTestModel(120, 40, colorprofile.ASCII, Options{})
+	press(m, "r", "R")
+	want := []engine.Command{{Kind: engine.CmdStartOver, Value: "next"}, {Kind: engine.CmdStartOver, Value: "same"}}
+	if len(src.sent) != 2 || src.sent[0] != want[0] || src.sent[1] != want[1] {
+		t.Fatalf("r, R sent %v", src.sent)
+	}
+	n := len(m.state.steps)
+	m.Update(eventsMsg{events: []engine.Event{engine.RunEvent{Why: "start over (next seed)", Seed: 8}, progressAt(0, 0, false)}})
+	if m.state.prev == nil || len(m.state.prev.steps) != n || len(m.state.evals) != 0 || len(m.state.steps) != 1 {
+		t.Fatalf("after the new run: previous %v, %d evaluations, %d points", m.state.prev != nil, len(m.state.evals), len(m.state.steps))
+	}
+	if out := plain(m); !strings.Contains(out, "previous run") || !strings.Contains(out, "seed 8") {
+		t.Fatalf("the overlay or the new run is not shown:\n%s", out)
+	}
+	press(m, "o")
+	if m.state.prev != nil || strings.Contains(plain(m), "previous run") {
+		t.Fatal("o did not hide the previous run")
+	}
+}

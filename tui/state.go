@@ -37,6 +37,16 @@ type runState struct {
 	done   *engine.DoneEvent
 	closed bool // the event stream ended
 	events int  // events received, for tests and the status bar
+
+	// prev is the previous run of the session (before a start over), drawn
+	// faded under the curves until dismissed; nil if none.
+	prev *pastRun
+}
+
+// pastRun is what the curves keep of a run after a start over.
+type pastRun struct {
+	steps, loss, acc []float64
+	evals            []engine.EvalEvent
 }
 
 // mark is a change the user made, shown on the curves at its step; auto
@@ -81,6 +91,13 @@ func (s *runState) apply(ev engine.Event) {
 		if e.Applied && marked(e.Command.Kind) {
 			s.marks = append(s.marks, mark{e.Step, e.Command, e.Auto != ""})
 		}
+	case engine.RunEvent:
+		// A new run in the session: the old one's curves become the
+		// overlay; the rest of its state goes.
+		if len(s.steps) > 0 || len(s.evals) > 0 {
+			s.prev = &pastRun{steps: s.steps, loss: s.loss, acc: s.acc, evals: s.evals}
+		}
+		*s = runState{events: s.events, prev: s.prev, chip: s.chip, hasChip: s.hasChip, hyper: s.hyper, hasHyper: s.hasHyper}
 	case engine.DoneEvent:
 		s.done = &e
 	}

@@ -78,6 +78,11 @@ func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
 				m.setFlash(fmt.Sprintf("trained all %d epochs: + trains %d more, q quits", e.Epochs, moreEpochs), false)
 			}
 			wasAtEnd = e.AtEnd
+		case engine.RunEvent:
+			m.setFlash(fmt.Sprintf("✓ %s: a new run from seed %d; the previous run's curves are faded (o hides them)", e.Why, e.Seed), false)
+			if e.RunDir != "" {
+				m.flash += "; writing " + e.RunDir
+			}
 		case engine.DoneEvent:
 			if e.Err != nil {
 				m.setFlash("the run failed: "+e.Err.Error(), true)
@@ -228,6 +233,20 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.More):
 		m.moreEpochs()
+	case key.Matches(msg, k.StartOver), key.Matches(msg, k.Repeat):
+		seed := "next"
+		if key.Matches(msg, k.Repeat) {
+			seed = "same"
+		}
+		if m.send(engine.Command{Kind: engine.CmdStartOver, Value: seed}) {
+			m.setFlash("starting over with fresh weights ("+seed+" seed)…", false)
+		}
+	case key.Matches(msg, k.Overlay):
+		if m.state.prev == nil {
+			m.setFlash("no previous run to hide", false)
+		} else {
+			m.state.prev = nil
+		}
 	case key.Matches(msg, k.Slower):
 		m.stepPace(true)
 	case key.Matches(msg, k.Faster):

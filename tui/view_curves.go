@@ -31,11 +31,15 @@ func (m *Model) drawCurves(r plot.Rect) {
 	alpha := smoothLevels[m.smooth]
 	// Train and test keep their styles in both panels; the axes say which
 	// panel is loss and which accuracy.
-	m.legend(r.X, r.Y, r.W, []legendItem{
+	items := []legendItem{
 		{"━", "train", "train", s.Train}, {"━●", "test", "test", s.Test},
 		{"▲", "change", "chg", s.Marker},
 		{"", fmt.Sprintf("smoothing %.2g", alpha), fmt.Sprintf("α %.2g", alpha), s.Label},
-	})
+	}
+	if st.prev != nil {
+		items = slices.Insert(items, 3, legendItem{"━", "previous run", "prev", s.Dim})
+	}
+	m.legend(r.X, r.Y, r.W, items)
 	body := plot.Rect{X: r.X, Y: r.Y + 1, W: r.W, H: r.H - 1}
 	maxStep := 1.0
 	if n := len(st.steps); n > 0 {
@@ -43,6 +47,9 @@ func (m *Model) drawCurves(r plot.Rect) {
 	}
 	for _, e := range st.evals {
 		maxStep = math.Max(maxStep, float64(e.Step))
+	}
+	if pr := st.prev; pr != nil && len(pr.steps) > 0 {
+		maxStep = math.Max(maxStep, pr.steps[len(pr.steps)-1])
 	}
 	xa := plot.Axis{Min: 0, Max: maxStep, Unit: "step"}
 	ax := plot.AxisStyle{Line: s.Axis, Label: s.Label, Gutter: 4}
@@ -58,6 +65,7 @@ func (m *Model) drawCurves(r plot.Rect) {
 	ema(sm, st.loss, alpha)
 	lo, hi := m.fitRange(st.loss, sm, evY)
 	lp := plot.NewPlot(g, plot.Rect{X: body.X, Y: body.Y, W: body.W, H: lossH}, xa, plot.Axis{Min: math.Max(0, lo), Max: hi, Unit: "loss"}, ax)
+	m.drawPrevious(lp, false, alpha)
 	m.drawSeries(lp, st.steps, st.loss, sm, evX, evY, alpha, s.Train, s.Test)
 	m.drawMarks(lp, true)
 	if lossH == body.H {
@@ -75,8 +83,37 @@ func (m *Model) drawCurves(r plot.Rect) {
 	lo, hi = m.fitRange(acc, sm, evY)
 	ap := plot.NewPlot(g, plot.Rect{X: body.X, Y: body.Y + lossH, W: body.W, H: body.H - lossH}, xa,
 		plot.Axis{Min: math.Max(0, lo), Max: math.Min(100, hi), Unit: "acc %"}, ax)
+	m.drawPrevious(ap, true, alpha)
 	m.drawSeries(ap, st.steps, acc, sm, evX, evY, alpha, s.Train, s.Test)
 	m.drawMarks(ap, false)
+}
+
+// drawPrevious draws the session's previous run (before a start over)
+// faded under the current one: its smoothed training curve and its test
+// points, loss or (acc) accuracy in %.
+func (m *Model) drawPrevious(p plot.Plot, acc bool, alpha float64) {
+	pr := m.state.prev
+	if pr == nil {
+		return
+	}
+	ys, ev := pr.loss, make([]float64, len(pr.evals))
+	if acc {
+		ys = make([]float64, len(pr.acc))
+		for i, a := range pr.acc {
+			ys[i] = 100 * a
+		}
+	}
+	evX := make([]float64, len(pr.evals))
+	for i, e := range pr.evals {
+		evX[i], ev[i] = float64(e.Step), e.TestLoss
+		if acc {
+			ev[i] = 100 * e.TestAccuracy
+		}
+	}
+	sm := make([]float64, len(ys))
+	ema(sm, ys, alpha)
+	p.Line(pr.steps, sm, m.styles.Dim)
+	p.Points(evX, ev, m.styles.Dim)
 }
 
 // drawSeries draws one panel: the raw training points faint (when smoothed),

@@ -15,4 +15,5 @@
 //	jobs.json        the record: each submission's job id, tasks and script
 //	array-N.sbatch   the script of the N-th submission
 //	logs/J_K.log     stdout and stderr of task K of job J
+//	lock             held while a submission checks and updates the record
 package slurm
