@@ -3,6 +3,7 @@ package hw
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"reflect"
 	"runtime"
 	"testing"
@@ -211,4 +212,38 @@ func FuzzPathIndependence(f *testing.F) {
 		}
 		checkPaths(t, newPathCase(t, binary.LittleEndian.Uint64(b)))
 	})
+}
+
+// TestSelfFiringCrossingOnTheGrid is the case the path independence was
+// about: a neuron whose leak lies above its threshold climbs back to it
+// after a reset, and its crossing lies a few picoseconds before a tick
+// boundary (closer than the root finder's 10 ps tolerance). Its stamp is
+// the tick of the exact crossing, b−1, whether the search starts at the
+// reset or at a stop in between (as the feed-forward path does) and
+// whatever limit it is given.
+func TestSelfFiringCrossingOnTheGrid(t *testing.T) {
+	c := New(Options{Ideal: true})
+	configure(t, c, Network{Neurons: 1})
+	if err := c.SetNeuron(0, NeuronParams{Leak: 80, Reset: 60, Threshold: 75, TauMem: 6, TauSyn: 6, Refractory: 1, SynGain: [2]float64{1, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	m := c.ensureModel()
+	th := -5.0
+	for _, b := range []int64{300, 1037, 2222} {
+		for _, before := range []float64{3.8e-6, 1e-6, 9e-6} { // µs: 3.8, 1 and 9 ps
+			tc := float64(b)*EventTick - before
+			u0 := th * math.Exp(tc/6) // u(t) = u0·e^(−t/6) reaches −5 at tc
+			_, stamp, ok := crossAfter(m, 0, u0, 0, th, 0, 4000)
+			if !ok || stamp != b-1 {
+				t.Fatalf("crossing %g ps before boundary %d: stamp %d (found %v), want %d", before*1e6, b, stamp, ok, b-1)
+			}
+			for _, stop := range []int64{1, b / 3, b - 2} { // the same neuron, searched again from a stop
+				p := m.prop(0, stop)
+				_, s2, ok := crossAfter(m, 0, u0*p.em, 0, th, stop, stop+(b-stop)+int64(stop%7))
+				if !ok || s2 != b-1 {
+					t.Fatalf("from the stop at tick %d: stamp %d (found %v), want %d", stop, s2, ok, b-1)
+				}
+			}
+		}
+	}
 }
