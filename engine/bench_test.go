@@ -128,3 +128,22 @@ func BenchmarkDecisionMap(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTrainStepYinYang is one chip-mode optimiser step of the default
+// Yin-Yang run (batch 50): the unit the decision map's cost is compared to.
+func BenchmarkTrainStepYinYang(b *testing.B) {
+	cfg, _ := DefaultConfig("yinyang")
+	l, err := NewLearner(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx := make([]int, cfg.Hyper.Batch)
+	for i := 0; b.Loop(); i++ {
+		for k := range idx {
+			idx[k] = (i*len(idx) + k) % l.Train().Len()
+		}
+		if _, err := l.Step(idx, uint64(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

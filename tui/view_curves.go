@@ -125,10 +125,12 @@ func (m *Model) drawSeries(p plot.Plot, xs, raw, smooth, evX, evY []float64, alp
 	}
 	p.Line(xs, smooth, train)
 	p.Line(evX, evY, test)
-	if n := len(evX); n > 0 && n*3 <= p.Area.W {
-		p.Glyphs(&m.grid, evX, evY, '●', test)
-	} else {
-		p.Points(evX, evY, test)
+	// A glyph on the test points, every k-th where they crowd, so they stay
+	// apart (and tell test from train where there is no colour).
+	n := len(evX)
+	k := max(1, (3*n+p.Area.W-1)/max(p.Area.W, 1))
+	for i := n - 1; i >= 0; i -= k {
+		p.Glyphs(&m.grid, evX[i:i+1], evY[i:i+1], '●', test)
 	}
 }
 

@@ -65,14 +65,15 @@ func (m *Model) drawTraces(r plot.Rect) {
 		plot.AxisStyle{Line: s.Axis, Label: s.Label})
 	p.HLine(pr.Threshold, s.Threshold, true)
 	p.HLine(pr.Leak, s.Leak, true)
-	// The two levels named at their left ends (their dashes look alike
-	// without colour).
+
+	p.LineDx(0, pr.TrueDt, pr.True, s.True)
+	p.StepDx(0, pr.CADCDt, pr.CADC, s.CADC)
+	// The two levels named at their left ends, over the traces (their
+	// dashes look alike without colour).
 	if p.W > 0 {
 		g.Text(p.Area.X, p.Row(pr.Threshold), "θ", s.Threshold, 1)
 		g.Text(p.Area.X, p.Row(pr.Leak), "L", s.Leak, 1)
 	}
-	p.LineDx(0, pr.TrueDt, pr.True, s.True)
-	p.StepDx(0, pr.CADCDt, pr.CADC, s.CADC)
 	for _, t := range pr.Spikes {
 		p.MarkX(g, t, '▲', s.Spike)
 	}
