@@ -162,7 +162,7 @@ func slurmSubmitCmd(ctx context.Context, p experiment.Plan, dataDir string, f *s
 	var missing *slurm.MissingCommandError
 	switch {
 	case errors.As(err, &missing):
-		return usagef("experiment: %v; nothing was submitted", err)
+		return usagef("experiment: %v; nothing was submitted", missing)
 	case err != nil && strings.HasPrefix(err.Error(), "Slurm rejected"):
 		return usagef("experiment: %s", oneLine(err.Error()))
 	case err != nil:

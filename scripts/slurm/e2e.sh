@@ -5,7 +5,8 @@
 # resumes from its checkpoint), collects, and checks the collected table
 # against a local run of the same experiment to the last digit.
 #
-#   scripts/slurm/e2e.sh [WORKDIR]     (default: a new temporary directory)
+#   scripts/slurm/e2e.sh [WORKDIR]     (default: a new temporary directory,
+#                                       removed when the check passes)
 #
 # Bounded: every wait gives up after a few minutes with the cluster's view.
 set -euo pipefail
@@ -36,6 +37,7 @@ active() { [ -n "$(squeue -h -j "$1" -t pending,running,completing,configuring -
 ended() { ! active "$1"; }
 
 command -v sbatch >/dev/null || fail "no sbatch on PATH: start Slurm with scripts/slurm/start.sh"
+say "working in $work"
 go build -o "$bin" .
 rm -rf "$out" "$here"
 
@@ -102,4 +104,5 @@ for f in results.csv summary.csv; do
 done
 table() { sed -n '1,/^runs:/p' "$1"; }
 diff <(table "$work/status2.txt") <(table "$work/local.txt") || fail "the collected table differs from the local run's"
+[ -n "${1:-}" ] || rm -rf "$work"
 say "PASS: job $job (task $victim cancelled mid-run), job $job2 (its resumption); collected table = local table, results.csv and summary.csv byte for byte"
