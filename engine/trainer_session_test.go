@@ -56,22 +56,22 @@ func TestTrainerKeptOpenWaitsForMoreEpochs(t *testing.T) {
 	events, cancel := eventChan(tr.Subscribe())
 	defer cancel()
 	tr.Start(context.Background())
-	atEnd := func() ProgressEvent {
+	atEnd := func(after int) ProgressEvent { // the end reached after step after
 		t.Helper()
 		for e := range events {
-			if p, ok := e.(ProgressEvent); ok && p.AtEnd {
+			if p, ok := e.(ProgressEvent); ok && p.AtEnd && p.Step > after {
 				return p
 			}
 		}
 		t.Fatal("the stream ended before the run reached its end")
 		return ProgressEvent{}
 	}
-	if p := atEnd(); p.Step != 10 || p.Epochs != 2 {
+	if p := atEnd(0); p.Step != 10 || p.Epochs != 2 {
 		t.Fatalf("at the end: %+v", p)
 	}
 	tr.Send(Command{Kind: CmdStep})
 	tr.Send(Command{Kind: CmdSet, Name: "epochs", Value: "3"})
-	if p := atEnd(); p.Step != 15 || p.Epochs != 3 {
+	if p := atEnd(10); p.Step != 15 || p.Epochs != 3 {
 		t.Fatalf("at the new end: %+v", p)
 	}
 	tr.Send(Command{Kind: CmdStop})

@@ -34,8 +34,12 @@ func TestMoreEpochsAtTheEnd(t *testing.T) {
 	if len(src.sent) != 1 || !strings.Contains(m.flash, "no end") {
 		t.Fatalf("+ on a run without an end: sent %v, flash %q", src.sent, m.flash)
 	}
-	if line := firstLine(plain(m)); !strings.Contains(line, "│ epoch 3 │") {
+	out := plain(m)
+	if line := firstLine(out); !strings.Contains(line, "│ epoch 3 │") {
 		t.Errorf("a run without an end does not show its epoch alone: %s", line)
+	}
+	if !strings.Contains(out, "no end") {
+		t.Errorf("the settings do not say the run has no end:\n%s", out)
 	}
 }
 

@@ -404,7 +404,11 @@ func (m *Model) startEdit() tea.Cmd {
 		return nil
 	}
 	m.editing, m.editErr = true, ""
-	m.input.SetValue(st.value(&m.state))
+	v := st.value(&m.state)
+	if st.Name == "epochs" && v == "0" {
+		v = "" // no end: any length typed bounds the session
+	}
+	m.input.SetValue(v)
 	if p := m.pend[m.row]; p.status == editRefused {
 		// the refused text comes back beside the reason, to be corrected
 		m.input.SetValue(p.value)

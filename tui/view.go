@@ -276,7 +276,7 @@ func (m *Model) drawFullHelp(r plot.Rect) {
 	colW := keyW + descW + 4
 	cols := max(1, (in.W-1)/colW)
 	extra := []string{
-		"mouse: a click focuses a pane; the wheel cycles neurons, parameters, rows",
+		"mouse: a click focuses a pane (on the die: selects a circuit); the wheel steps neurons, circuits, rows",
 		"settings: e or enter edits the selected row; a value is checked before it is",
 		"sent, and shown as applied (✓) when the run confirms it at the next batch",
 	}

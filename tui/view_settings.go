@@ -58,6 +58,9 @@ func (m *Model) drawSettings(r plot.Rect) {
 		m.lay.rowY[i] = y
 		g.Text(r.X, y, row.Label, lst, labelW)
 		val := row.value(st)
+		if row.Name == "epochs" && val == "0" {
+			val = "no end" // a session that trains until it is stopped
+		}
 		p := m.pend[i]
 		mark, mst := "", s.Dim
 		switch p.status {
