@@ -75,7 +75,7 @@ func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
 			}
 		case engine.ProgressEvent:
 			if e.AtEnd && !wasAtEnd {
-				m.setFlash(fmt.Sprintf("trained all %d epochs: + trains %d more, q quits", e.Epochs, moreEpochs), false)
+				m.setFlash(fmt.Sprintf("trained all %d epochs: + trains %d more, r starts over, q quits", e.Epochs, moreEpochs), false)
 			}
 			wasAtEnd = e.AtEnd
 		case engine.RunEvent:
