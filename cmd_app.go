@@ -35,6 +35,7 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(appFlagSet, flag.ContinueOnError)
 	rf := addRunFlags(fs)
 	synthetic := fs.Bool("demo", false, "watch a synthetic run (no training): to try the app")
+	autopilot := addAutopilotFlag(fs)
 	pace := addPaceFlag(fs)
 	fs.Usage = describeFlags(fs, appHelp)
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -53,6 +54,9 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *synthetic {
+		if *autopilot {
+			return usagef("--autopilot drives a training run: it does not go with --demo")
+		}
 		return runDemo(stdin, stdout)
 	}
 	t, err := engine.NewTrainer(cfg)
@@ -65,6 +69,9 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	t.Send(paceCmd)
 	t.Start(ctx)
 	opts := tui.Options{Dataset: cfg.Dataset, StopOnQuit: true}
+	if *autopilot {
+		opts.Autopilot = tui.StartPilot(t, tui.AutopilotIdle)
+	}
 	if cfg.Resume != "" {
 		opts.Title = "resumed " + cfg.Resume
 	}
@@ -94,6 +101,11 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "continue with: inloop --resume %s\n", sum.RunDir)
 	}
 	return nil
+}
+
+// addAutopilotFlag adds --autopilot, shared by the app and serve.
+func addAutopilotFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("autopilot", false, fmt.Sprintf("run the scripted demo (train, decalibrate, swap the die, transfer and back; looped) with a caption; a key takes over, %s without one gives it back", tui.AutopilotIdle))
 }
 
 // sessionLength makes a new run of the app (local or served) a session

@@ -145,6 +145,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	rf := addRunFlags(fs)
 	sf := addServeFlags(fs)
 	pace := addPaceFlag(fs)
+	autopilot := addAutopilotFlag(fs)
 	fs.Usage = describeFlags(fs, serveHelp)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -160,6 +161,9 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	paceCmd, err := pace()
 	if err != nil {
 		return err
+	}
+	if *autopilot && serve.Join(sf.join) != serve.JoinShared {
+		return usagef("--autopilot drives the shared run: use it with --join shared")
 	}
 	if cfg.Resume != "" && serve.Join(sf.join) != serve.JoinShared {
 		return usagef("--resume continues one run: use it with --join shared")
@@ -196,6 +200,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		FPS:            sf.fps,
 		UpdateEvery:    sf.updateEvery,
 		NewTrainer:     runFactory(cfg, started, paceCmd),
+		Autopilot:      *autopilot,
 		App: func(src tui.Source, opts tui.Options) tea.Model {
 			opts.Dataset = cfg.Dataset
 			return tui.New(src, opts)

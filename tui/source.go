@@ -27,4 +27,8 @@ type Options struct {
 	// the file (see README, "NIR"); the export key saves a checkpoint
 	// first and then calls it off the UI goroutine. nil: no export here.
 	Export func() (string, error)
+	// Autopilot, when set, drives the run with the scripted demo; its
+	// caption is shown on the last row and a key of a user who may steer
+	// takes over from it (see tui/autopilot.go).
+	Autopilot *Pilot
 }

@@ -192,6 +192,9 @@ func (m *Model) send(c engine.Command) bool {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
+	if m.opts.Autopilot != nil && !m.opts.ReadOnly {
+		m.opts.Autopilot.TakeOver()
+	}
 	if m.editing {
 		return m.editKey(msg)
 	}

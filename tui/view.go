@@ -236,6 +236,13 @@ func compact(v float64) string {
 func (m *Model) drawHelpLine(r plot.Rect) {
 	g, s := &m.grid, m.styles
 	x := r.X
+	if m.opts.Autopilot != nil {
+		x += g.Text(x, r.Y, m.opts.Autopilot.Caption(), s.Accent, r.W)
+		if x+4 > r.W {
+			return
+		}
+		x += g.Text(x, r.Y, "  ", s.Dim, 2)
+	}
 	if m.flash != "" {
 		st := s.Good
 		if m.flashBad {

@@ -73,7 +73,10 @@ type Config struct {
 	StopTimeout time.Duration
 
 	NewTrainer TrainerFactory
-	App        AppFactory
+	// Autopilot drives the shared run with the scripted demo
+	// (tui.StartPilot); sessions that may steer take over with a key.
+	Autopilot bool
+	App       AppFactory
 	// Log receives one line per session and the server's notices; nil
 	// discards them. Never a client's screen.
 	Log *log.Logger

@@ -90,6 +90,7 @@ type runPool struct {
 	own    int // own runs started and not yet stopped
 	seq    int // ids of own runs
 	shared *liveRun
+	pilot  *tui.Pilot            // drives the shared run with Config.Autopilot
 	owned  map[*liveRun]struct{} // own runs not yet released, for Shutdown
 }
 
@@ -148,14 +149,18 @@ func (p *runPool) attach(listed bool) (attachment, error) {
 		return attachment{}, fmt.Errorf("cannot start the shared run: %w", err)
 	}
 	noop := func() string { return "" }
+	p.mu.Lock()
+	pilot := p.pilot
+	p.mu.Unlock()
 	if listed {
-		return attachment{src: p.source(shared.trainer, false), opts: tui.Options{Title: "shared run"}, run: "shared", release: noop}, nil
+		opts := tui.Options{Title: "shared run", Autopilot: pilot}
+		return attachment{src: p.source(shared.trainer, false), opts: opts, run: "shared", release: noop}, nil
 	}
 	reason := reasonNoKey
 	if p.cfg.AuthorizedKeys == "" {
 		reason = reasonAnonymous
 	}
-	opts := tui.Options{Title: "shared run", ReadOnly: true, ReadOnlyReason: reason}
+	opts := tui.Options{Title: "shared run", ReadOnly: true, ReadOnlyReason: reason, Autopilot: pilot}
 	return attachment{src: p.source(shared.trainer, true), opts: opts, run: "shared read-only", release: noop}, nil
 }
 
@@ -176,6 +181,9 @@ func (p *runPool) sharedRun() (*liveRun, error) {
 		return nil, err
 	}
 	p.shared = r
+	if p.cfg.Autopilot {
+		p.pilot = tui.StartPilot(r.trainer, tui.AutopilotIdle)
+	}
 	return r, nil
 }
 
@@ -186,7 +194,7 @@ func (p *runPool) stopAll() []string {
 	runs := make([]*liveRun, 0, len(p.owned)+1)
 	if p.shared != nil {
 		runs = append(runs, p.shared)
-		p.shared = nil // freed even while the Server value lives on
+		p.shared, p.pilot = nil, nil // freed even while the Server value lives on
 	}
 	for r := range p.owned {
 		runs = append(runs, r)
