@@ -27,4 +27,7 @@ type Options struct {
 	// the file (see README, "NIR"); the export key saves a checkpoint
 	// first and then calls it off the UI goroutine. nil: no export here.
 	Export func() (string, error)
+	// NewRun are the run's engine.NewRunFields as text (engine.NewRunValues),
+	// to prefill the new-run form; nil: only what the events say.
+	NewRun map[string]string
 }
