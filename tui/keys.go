@@ -92,10 +92,10 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap: every binding, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Pause, k.Step, k.Slower, k.More, k.StartOver, k.NewRun, k.Overlay, k.Save, k.Export, k.Quit},
+		{k.Pause, k.Step, k.Slower, k.More, k.StartOver, k.Overlay, k.Save, k.Export, k.Quit},
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
 		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth},
 		{k.Param, k.Variant, k.Scale, k.MapPath},
-		{k.Edit, k.Submit},
+		{k.Edit, k.Submit, k.NewRun},
 	}
 }
