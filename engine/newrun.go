@@ -104,7 +104,8 @@ func NewRunValues(cfg Config) map[string]string {
 		"hidden":      "",
 		"epochs":      "",
 	}
-	if cfg.Hidden > 0 {
+	// The dataset's own size shows as empty, so it follows a change of dataset.
+	if d, err := DefaultConfig(cfg.Dataset); cfg.Hidden > 0 && (err != nil || cfg.Hidden != d.Hidden) {
 		v["hidden"] = strconv.Itoa(cfg.Hidden)
 	}
 	if cfg.Epochs > 0 {

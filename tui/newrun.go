@@ -56,10 +56,9 @@ func (m *Model) runValues() map[string]string {
 // takeRunEvent records what a new run in the session is, for the status
 // bar and the next form.
 func (m *Model) takeRunEvent(e engine.RunEvent) {
-	v := map[string]string{"dataset": e.Dataset, "data-dir": e.DataDir}
-	if e.Hidden > 0 {
-		v["hidden"] = strconv.Itoa(e.Hidden)
-	}
+	cfg := engine.Config{Dataset: e.Dataset, DataDir: e.DataDir, Hidden: e.Hidden}
+	ev := engine.NewRunValues(cfg)
+	v := map[string]string{"dataset": e.Dataset, "data-dir": e.DataDir, "hidden": ev["hidden"]}
 	m.opts.Dataset, m.opts.NewRun = e.Dataset, v // a new map: Options may be shared
 }
 
@@ -136,7 +135,16 @@ func (f *newRunForm) check(i int) bool {
 	_, err := engine.CheckNewRunField(engine.NewRunFields[i], f.inputs[i].Value())
 	f.errs[i] = ""
 	if err != nil {
-		f.errs[i] = err.Error()
+		// The kept text stands beside the reason: say it once.
+		v := strings.TrimSpace(f.inputs[i].Value())
+		r := err.Error()
+		for _, p := range []string{strconv.Quote(v) + " ", v + " "} {
+			if v != "" && strings.HasPrefix(r, p) {
+				r = r[len(p):]
+				break
+			}
+		}
+		f.errs[i] = r
 	}
 	return err != nil
 }
@@ -158,7 +166,7 @@ func (f *newRunForm) setFocus(i int) {
 func (m *Model) drawNewRun(area plot.Rect) {
 	g, s, f := &m.grid, m.styles, m.form
 	h := len(f.inputs) + 4
-	w := min(area.W, 110)
+	w := min(area.W-2, 140)
 	if w < 30 || area.H < h {
 		g.Text(area.X, area.Y, "enlarge the terminal for the new-run form (esc cancels)", s.Warn, area.W)
 		return
@@ -167,7 +175,7 @@ func (m *Model) drawNewRun(area plot.Rect) {
 	g.Fill(r, ' ', s.Text)
 	g.Box(r, "new run · enter starts it · esc cancels", s.BorderFocus, s.TitleFocus)
 	in := r.Inset(1)
-	labelW, fieldW := 12, min(34, in.W/2)
+	labelW, fieldW := 12, min(30, in.W/3)
 	for i := range f.inputs {
 		y := in.Y + 1 + i
 		st := s.Text

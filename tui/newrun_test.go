@@ -90,7 +90,7 @@ func TestNewRunFormRefusesAndKeepsText(t *testing.T) {
 		t.Fatalf("reasons %q", m.form.errs)
 	}
 	out := plain(m)
-	if !strings.Contains(out, "gpu") || !strings.Contains(out, "✗ gpu is not a mode") {
+	if !strings.Contains(out, "gpu") || !strings.Contains(out, "gpu  ") || !strings.Contains(out, "✗ is not a mode (accepted: chip, software or transfer)") {
 		t.Fatalf("the refused mode and its reason are not shown together:\n%s", out)
 	}
 	// Fix the fields; enter starts the new run.
