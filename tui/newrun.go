@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -217,4 +218,13 @@ func (m *Model) drawFormInput(in *textinput.Model, focused bool, x, y, w int) {
 		}
 		g.Set(x+pos-start, y, cur, s.Cursor)
 	}
+}
+
+// newRunLabel names a new-run command by its dataset: "new run mnist".
+func newRunLabel(c engine.Command) string {
+	q, err := url.ParseQuery(c.Value)
+	if err != nil || q.Get("dataset") == "" {
+		return "new run"
+	}
+	return "new run " + q.Get("dataset")
 }

@@ -127,6 +127,18 @@ func TestNewRunFormRefusesAndKeepsText(t *testing.T) {
 	}
 }
 
+// TestNewRunRefusedSaysSo: a new run the trainer refuses (missing data
+// files) says so on one line, naming the dataset, and the run goes on.
+func TestNewRunRefusedSaysSo(t *testing.T) {
+	m, _ := newTestModel(120, 40, colorprofile.ASCII, newRunOpts())
+	c, _ := engine.NewRunCommand(map[string]string{"dataset": "mnist", "mode": "chip", "chip-seed": "1", "calibration": "calibrated"})
+	m.Update(eventsMsg{events: []engine.Event{engine.CommandEvent{Step: 241, Command: c, Err: "mnist: train-images-idx3-ubyte.gz is missing"}}})
+	want := "✗ new run mnist refused, the current run goes on: mnist: train-images-idx3-ubyte.gz is missing"
+	if m.flash != want || !m.flashBad {
+		t.Errorf("flash %q, want %q", m.flash, want)
+	}
+}
+
 // TestNewRunFormReadOnly: a viewer that may not steer gets no form.
 func TestNewRunFormReadOnly(t *testing.T) {
 	m, _ := newTestModel(120, 40, colorprofile.ASCII, Options{ReadOnly: true, ReadOnlyReason: "watching"})

@@ -153,6 +153,8 @@ func (m *Model) commandResult(ce engine.CommandEvent) {
 			msg = m.flash + " · " + msg
 		}
 		m.setFlash(msg, false)
+	case !ce.Applied && ce.Command.Kind == engine.CmdNewRun:
+		m.setFlash(fmt.Sprintf("✗ %s refused, the current run goes on: %s", label, ce.Err), true)
 	case !ce.Applied:
 		m.setFlash(fmt.Sprintf("✗ %s refused: %s", label, ce.Err), true)
 	case ce.Command.Kind == engine.CmdSave:
