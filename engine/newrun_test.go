@@ -140,3 +140,33 @@ func TestTrainerNewRun(t *testing.T) {
 		t.Fatalf("run events %+v", runs)
 	}
 }
+
+// TestTrainerNewRunWithoutRunDir: without a run directory the new run
+// writes nothing either.
+func TestTrainerNewRunWithoutRunDir(t *testing.T) {
+	good, _ := NewRunCommand(map[string]string{"dataset": "yinyang", "mode": "chip", "chip-seed": "1", "calibration": "calibrated", "epochs": "1"})
+	var tr *Trainer
+	var learners []*fakeLearner
+	tr, err := newTrainer(fakeConfig(0, ""), func(c Config) (trainee, error) {
+		fl := newFake(c, 23)
+		if len(learners) == 0 {
+			fl.hook = func(k int) {
+				if k == 2 {
+					tr.Send(good)
+				}
+			}
+		}
+		learners = append(learners, fl)
+		return fl, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := runToEnd(t, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(learners) != 2 || learners[1].Cfg.RunDir != "" || sum.RunDir != "" {
+		t.Fatalf("%d learners, new run dir %q, summary dir %q", len(learners), learners[len(learners)-1].Cfg.RunDir, sum.RunDir)
+	}
+}
