@@ -68,7 +68,7 @@ func appCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	t.KeepOpen()
 	t.Send(paceCmd)
 	t.Start(ctx)
-	opts := tui.Options{Dataset: cfg.Dataset, StopOnQuit: true}
+	opts := tui.Options{Dataset: cfg.Dataset, StopOnQuit: true, NewRun: engine.NewRunValues(cfg)}
 	if *autopilot {
 		opts.Autopilot = tui.StartPilot(t, tui.AutopilotIdle)
 	}

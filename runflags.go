@@ -10,7 +10,6 @@ import (
 
 	"inloop/data"
 	"inloop/engine"
-	"inloop/hw"
 )
 
 // runFlags are the flags of a training run common to train, the app and
@@ -123,10 +122,8 @@ func (f *runFlags) config() (engine.Config, error) {
 	}
 	set := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	if f.dataDir != "" {
-		if st, err := os.Stat(f.dataDir); err != nil || !st.IsDir() {
-			return engine.Config{}, usagef("--data-dir %s is not a directory", f.dataDir)
-		}
+	if err := engine.CheckDataDir(f.dataDir); err != nil {
+		return engine.Config{}, usagef("--data-dir %v", err)
 	}
 	if f.resume != "" {
 		for _, n := range fixedFlags {
@@ -150,16 +147,14 @@ func (f *runFlags) config() (engine.Config, error) {
 		}
 		return cfg, nil
 	}
-	cfg, err := engine.DefaultConfig(f.dataset)
-	if err != nil {
-		return engine.Config{}, usagef("--dataset %q is not accepted (accepted: %s)", f.dataset, strings.Join(data.Names, ", "))
+	if err := engine.CheckDataset(f.dataset); err != nil {
+		return engine.Config{}, usagef("--dataset %v", err)
 	}
-	switch f.calibration {
-	case "calibrated", "uncalibrated":
-		cfg.Calibration = f.calibration
-	default:
-		return engine.Config{}, usagef("--calibration %q is not accepted (accepted: calibrated, uncalibrated)", f.calibration)
+	cfg, _ := engine.DefaultConfig(f.dataset)
+	if err := engine.CheckCalibration(f.calibration); err != nil {
+		return engine.Config{}, usagef("--calibration %v", err)
 	}
+	cfg.Calibration = f.calibration
 	for _, c := range f.changes {
 		if err := cfg.Apply(c); err != nil {
 			return engine.Config{}, usagef("%v", err) // checked as the flag was parsed
@@ -192,8 +187,8 @@ func (f *runFlags) config() (engine.Config, error) {
 		cfg.DecalibrateSeed = f.decalSeed
 	}
 	if set["hidden"] {
-		if f.hidden < 1 || f.hidden > hw.LogicalNeurons {
-			return engine.Config{}, usagef("--hidden %d is not accepted (accepted: 1 to %d neurons)", f.hidden, hw.LogicalNeurons)
+		if err := engine.CheckHidden(f.hidden); err != nil {
+			return engine.Config{}, usagef("--hidden %v", err)
 		}
 		cfg.Hidden = f.hidden
 	}

@@ -23,6 +23,7 @@ const (
 	CmdSave        CommandKind = "save"        // write a checkpoint now
 	CmdPace        CommandKind = "pace"        // Value = batches per second, "full" or 0: full speed
 	CmdStartOver   CommandKind = "start-over"  // Value = same|next: fresh weights from that seed
+	CmdNewRun      CommandKind = "new-run"     // Value = NewRunFields as a query string (NewRunCommand)
 )
 
 // Command is a request to the trainer, applied between batches. Values are

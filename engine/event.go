@@ -171,6 +171,8 @@ type RunEvent struct {
 	Calibration string
 	Epochs      int    // 0: no end
 	RunDir      string // "" without run files
+	DataDir     string // "" = the default ($INLOOP_DATA_DIR)
+	Hidden      int    // hidden neurons
 }
 
 // HistoryEvent replays the training curve so far (decimated) to a consumer

@@ -39,7 +39,7 @@ func (c *commandQueue) take() []Command {
 }
 
 // commandNames lists the accepted command kinds for error messages.
-const commandNames = "pause, resume, step, stop, set, recalibrate, uncalibrate, decalibrate, chip-seed, mode, save, pace, start-over"
+const commandNames = "pause, resume, step, stop, set, recalibrate, uncalibrate, decalibrate, chip-seed, mode, save, pace, start-over, new-run"
 
 // applyCommands applies the waiting commands in order. After a stop the
 // rest are refused. A non-nil error ends the run (a step that failed).
@@ -120,6 +120,8 @@ func (t *Trainer) apply(c Command) (stop bool, err error) {
 		}
 	case CmdStartOver:
 		refuse = t.startOver(c.Value)
+	case CmdNewRun:
+		refuse = t.newRun(c.Value)
 	case CmdPace:
 		var p float64
 		if p, refuse = ParsePace(c.Value); refuse == nil {

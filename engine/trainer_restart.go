@@ -79,7 +79,7 @@ func (t *Trainer) begin(cfg Config, why string) error {
 	t.order, t.last, t.lastEval, t.hold, t.atEnd = nil, BatchStats{}, nil, lrHold{}, false
 	t.priorWall, t.start, t.trainTime, t.trainSeen = 0, time.Now(), 0, 0
 	t.winTime, t.winSeen, t.rate = 0, 0, 0
-	ev := RunEvent{Why: why, Dataset: t.cfg.Dataset, Seed: t.cfg.Seed, Mode: t.mode, ChipSeed: t.chipSeed, Calibration: t.calibration, Epochs: t.epochs}
+	ev := RunEvent{Why: why, Dataset: t.cfg.Dataset, Seed: t.cfg.Seed, Mode: t.mode, ChipSeed: t.chipSeed, Calibration: t.calibration, Epochs: t.epochs, DataDir: t.cfg.DataDir, Hidden: t.cfg.Hidden}
 	if t.run != nil {
 		ev.RunDir = t.run.path
 	}

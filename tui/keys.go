@@ -15,6 +15,7 @@ type KeyMap struct {
 	Pause, Step, Save, More          key.Binding
 	Slower, Faster                   key.Binding
 	StartOver, Repeat, Overlay       key.Binding
+	NewRun                           key.Binding // the new-run form
 	Export                           key.Binding // the running network as NIR
 	NextPane, PrevPane, Zoom, Escape key.Binding
 	Up, Down, Prev, Next, Variant    key.Binding
@@ -38,6 +39,7 @@ func DefaultKeyMap() KeyMap {
 		StartOver: key.NewBinding(key.WithKeys("r"), key.WithHelp("r/R", "start over, seed+1/same")),
 		// Repeat's help line is StartOver's.
 		Repeat:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "start over (same seed)")),
+		NewRun:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "new run (form)")),
 		Overlay:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "hide previous run")),
 		Export:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "export NIR")),
 		More:     key.NewBinding(key.WithKeys("+"), key.WithHelp("+", fmt.Sprintf("%d more epochs", moreEpochs))),
@@ -94,6 +96,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.NextPane, k.PrevPane, k.Zoom, k.Escape, k.Help},
 		{k.Up, k.Down, k.Prev, k.Next, k.Layer, k.Neuron, k.Smooth},
 		{k.Param, k.Variant, k.Scale, k.MapPath},
-		{k.Edit, k.Submit},
+		{k.Edit, k.Submit, k.NewRun},
 	}
 }

@@ -77,7 +77,8 @@ type Model struct {
 	editing bool
 	input   textinput.Model
 	editErr string
-	pend    []pending // by settings row
+	pend    []pending   // by settings row
+	form    *newRunForm // the new-run form, while open
 
 	flash    string // one-line message until the next key
 	flashBad bool

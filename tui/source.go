@@ -31,4 +31,7 @@ type Options struct {
 	// caption is shown on the last row and a key of a user who may steer
 	// takes over from it (see tui/autopilot.go).
 	Autopilot *Pilot
+	// NewRun are the run's engine.NewRunFields as text (engine.NewRunValues),
+	// to prefill the new-run form; nil: only what the events say.
+	NewRun map[string]string
 }

@@ -129,6 +129,8 @@ func marked(k engine.CommandKind) bool {
 // commandLabel is a short text for a command: "lr=0.002", "decalibrate 0.3".
 func commandLabel(c engine.Command) string {
 	switch {
+	case c.Kind == engine.CmdNewRun:
+		return newRunLabel(c)
 	case c.Kind == engine.CmdSet:
 		return c.Name + "=" + c.Value
 	case c.Value != "":

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,17 +12,24 @@ import (
 	"inloop/engine"
 )
 
-// BenchmarkTrainingWithApp trains one Yin-Yang epoch (chip mode) per
-// iteration, headless (the events drained as the train command does) and
+// BenchmarkTrainingWithApp trains Yin-Yang (chip mode) for 1 and for 10
+// epochs per iteration, headless (the events drained as the train command does) and
 // with an app instance at 200×60 taking the events at its capped rate and
 // drawing a frame after each intake, as in a terminal minus the terminal
 // output. The samples/s metric is the trainer's own figure; %app-busy is
 // the share of the run's wall time spent in the app's Update and View.
+// The 1-epoch runs carry the decision map's first refresh, made as soon as
+// a viewer arrives; the 10-epoch runs show the steady state, where the map
+// is refreshed at most every few seconds (engine/decision.go).
 func BenchmarkTrainingWithApp(b *testing.B) {
-	for _, withApp := range []bool{false, true} {
-		name := "headless"
+	for _, run := range []struct {
+		epochs  int
+		withApp bool
+	}{{1, false}, {1, true}, {10, false}, {10, true}} {
+		epochs, withApp := run.epochs, run.withApp
+		name := fmt.Sprintf("epochs=%d/headless", epochs)
 		if withApp {
-			name = "app200x60"
+			name = fmt.Sprintf("epochs=%d/app200x60", epochs)
 		}
 		b.Run(name, func(b *testing.B) {
 			var rate float64
@@ -32,7 +40,7 @@ func BenchmarkTrainingWithApp(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				cfg.Epochs = 1
+				cfg.Epochs = epochs
 				tr, err := engine.NewTrainer(cfg)
 				if err != nil {
 					b.Fatal(err)

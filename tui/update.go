@@ -79,6 +79,7 @@ func (m *Model) takeEvents(msg eventsMsg) tea.Cmd {
 			}
 			wasAtEnd = e.AtEnd
 		case engine.RunEvent:
+			m.takeRunEvent(e)
 			m.setFlash(fmt.Sprintf("✓ %s: a new run from seed %d; the previous run's curves are faded (o hides them)", e.Why, e.Seed), false)
 			if e.RunDir != "" {
 				m.flash += "; writing " + e.RunDir
@@ -152,6 +153,8 @@ func (m *Model) commandResult(ce engine.CommandEvent) {
 			msg = m.flash + " · " + msg
 		}
 		m.setFlash(msg, false)
+	case !ce.Applied && ce.Command.Kind == engine.CmdNewRun:
+		m.setFlash(fmt.Sprintf("✗ %s refused, the current run goes on: %s", label, ce.Err), true)
 	case !ce.Applied:
 		m.setFlash(fmt.Sprintf("✗ %s refused: %s", label, ce.Err), true)
 	case ce.Command.Kind == engine.CmdSave:
@@ -197,6 +200,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.editing {
 		return m.editKey(msg)
+	}
+	if m.form != nil {
+		return m.formKey(msg)
 	}
 	if m.neuron.typing {
 		return m.neuronKey(msg)
@@ -244,6 +250,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.send(engine.Command{Kind: engine.CmdStartOver, Value: seed}) {
 			m.setFlash("starting over with fresh weights ("+seed+" seed)…", false)
 		}
+	case key.Matches(msg, k.NewRun):
+		m.openNewRun()
 	case key.Matches(msg, k.Overlay):
 		if m.state.prev == nil {
 			m.setFlash("no previous run to hide", false)

@@ -39,6 +39,9 @@ func (m *Model) render() {
 			}
 		}
 	}
+	if m.form != nil && !m.lay.tiny {
+		m.drawNewRun(plot.Rect{X: 0, Y: 1, W: w, H: h - 2})
+	}
 	if h > 1 {
 		m.drawHelpLine(m.lay.help)
 	}
@@ -253,6 +256,10 @@ func (m *Model) drawHelpLine(r plot.Rect) {
 			return
 		}
 		x += g.Text(x, r.Y, "  ", s.Dim, 2)
+	}
+	if m.form != nil {
+		x += g.Text(x, r.Y, "tab/↑↓ field · enter start the new run · esc cancel", s.Dim, r.W-x)
+		return
 	}
 	if m.editing {
 		x += g.Text(x, r.Y, "enter apply · esc cancel", s.Dim, r.W-x)
