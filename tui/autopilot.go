@@ -160,10 +160,11 @@ func (a *Autopilot) TakeOver(now time.Time) {
 }
 
 // Caption is the line the screen shows: what the demo is doing and what
-// to look for, or that a user has the controls.
+// to look for, or that a user steers by hand.
 func (a *Autopilot) Caption() string {
 	if a.manual {
-		return fmt.Sprintf("autopilot off: you have the controls; it resumes %s after your last key", a.idle)
+		// neutral: read-only viewers of a shared run see it too
+		return fmt.Sprintf("autopilot off: steered by hand; it resumes %s after the last key", a.idle)
 	}
 	return fmt.Sprintf("autopilot %d/%d: %s", a.scene+1, len(a.scenes), a.scenes[a.scene].Caption)
 }

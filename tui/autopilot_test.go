@@ -70,7 +70,7 @@ func TestAutopilotTakeOverAndResume(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	_, now := drive(a, p, 0, 10, t0)
 	a.TakeOver(now)
-	if c := a.Caption(); !strings.Contains(c, "you have the controls") || !strings.Contains(c, "1m0s") {
+	if c := a.Caption(); !strings.Contains(c, "steered by hand") || !strings.Contains(c, "1m0s") {
 		t.Fatalf("caption after a key %q", c)
 	}
 	// Epochs pass the first scene's end, but the user drives: nothing sent.
@@ -137,7 +137,7 @@ func TestKeyTakesOverFromAutopilot(t *testing.T) {
 		t.Fatalf("no caption on screen:\n%s", out)
 	}
 	press(m, "tab")
-	if out := plain(m); !strings.Contains(out, "autopilot off: you have the controls") {
+	if out := plain(m); !strings.Contains(out, "autopilot off: steered by hand") {
 		t.Fatalf("no takeover caption after a key:\n%s", out)
 	}
 	if len(src.sent) != 0 {
