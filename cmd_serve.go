@@ -224,7 +224,7 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Printf("connect with: ssh -p %s %s", portPart(l.Addr()), connectHost(l.Addr()))
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP) // SIGHUP: the terminal that started the server went away
 	defer stop()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()

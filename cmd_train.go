@@ -64,7 +64,7 @@ func trainCmd(args []string, stdout, stderr io.Writer) error {
 	defer events.Cancel()
 
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer func() { signal.Stop(sig); close(sig) }()
 	go func() {
 		n := 0
