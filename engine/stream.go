@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"reflect"
 	"slices"
 	"sync"
 )
@@ -133,23 +134,6 @@ func newestWins(e Event) bool {
 	return false
 }
 
-func sameKind(a, b Event) bool {
-	switch a.(type) {
-	case ProgressEvent:
-		_, ok := b.(ProgressEvent)
-		return ok
-	case SampleEvent:
-		_, ok := b.(SampleEvent)
-		return ok
-	case HyperEvent:
-		_, ok := b.(HyperEvent)
-		return ok
-	case ChipEvent:
-		_, ok := b.(ChipEvent)
-		return ok
-	case MapEvent:
-		_, ok := b.(MapEvent)
-		return ok
-	}
-	return false
-}
+// sameKind reports whether a and b are events of one type; the event
+// types are value structs, so their dynamic types say it.
+func sameKind(a, b Event) bool { return reflect.TypeOf(a) == reflect.TypeOf(b) }
